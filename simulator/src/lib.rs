@@ -1,0 +1,33 @@
+//! A faithful simulator of the Office of the Public Guardian's LPA store API, for consumer and
+//! provider contract testing and for downtime rehearsals.
+//!
+//! Layout:
+//! - [`model`]: the LPA document and its value types, serialised as the real store does;
+//! - [`create`]: defaults and validation of new LPAs;
+//! - [`update`]: the update engine, one module per kind of update;
+//! - [`auth`]: the JWT checks of the `X-Jwt-Authorization` header, and token issuing;
+//! - [`store`]: the storage interface and its in-memory implementation;
+//! - [`problem`]: the store's error body and the error type handlers answer with;
+//! - `routes`: the HTTP handlers, a file per resource;
+//! - [`app`]: the router and the one entry point, [`Simulator::run`].
+//!
+//! ```no_run
+//! # async fn start() -> std::io::Result<()> {
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! println!("listening on http://{}", listener.local_addr()?);
+//! simulator::Simulator::in_memory()
+//!     .run(listener, async { tokio::signal::ctrl_c().await.ok(); })
+//!     .await
+//! # }
+//! ```
+
+pub mod app;
+pub mod auth;
+pub mod create;
+pub mod model;
+pub mod problem;
+mod routes;
+pub mod store;
+pub mod update;
+
+pub use app::Simulator;

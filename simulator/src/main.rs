@@ -1,0 +1,148 @@
+//! `lpa-sim`: run the LPA store simulator, or mint a JWT for calling it.
+
+use std::net::SocketAddr;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand, ValueEnum};
+use simulator::Simulator;
+use simulator::auth::{self, DEFAULT_SECRET, ISSUERS, TokenRequest};
+use tracing_subscriber::EnvFilter;
+
+/// A faithful simulator of the OPG LPA store API.
+#[derive(Debug, Parser)]
+#[command(name = "lpa-sim", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the LPA store API until SIGINT or SIGTERM.
+    Serve(ServeArgs),
+    /// Print a signed JWT for the `X-Jwt-Authorization: Bearer …` header.
+    Token(TokenArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "LPA_SIM_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Where LPAs are kept.
+    #[arg(long, env = "LPA_SIM_STORE", value_enum, default_value_t = StoreKind::Memory)]
+    store: StoreKind,
+    /// HS256 secret shared with consumers; defaults to the LPA store's public test secret.
+    #[arg(long, env = "LPA_SIM_JWT_SECRET", hide_env_values = true)]
+    jwt_secret: Option<String>,
+    /// Largest request body accepted, in bytes; larger ones get 413.
+    #[arg(long, env = "LPA_SIM_BODY_LIMIT", default_value_t = simulator::app::DEFAULT_BODY_LIMIT)]
+    body_limit: usize,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum StoreKind {
+    /// In memory: nothing to set up, nothing kept across restarts.
+    Memory,
+}
+
+#[derive(Debug, clap::Args)]
+struct TokenArgs {
+    /// `iss`: opg.poas.makeregister, opg.poas.use or opg.poas.sirius.
+    #[arg(long)]
+    issuer: String,
+    /// `sub`: a URN, e.g. urn:opg:poas:makeregister:users:<uuid>.
+    #[arg(long)]
+    subject: String,
+    /// Secret to sign with; defaults to the LPA store's public test secret.
+    #[arg(long, env = "LPA_SIM_JWT_SECRET", hide_env_values = true)]
+    secret: Option<String>,
+    /// Seconds until the token expires; without it the token has no `exp`.
+    #[arg(long)]
+    expires_in: Option<i64>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Token(args) => token(&args),
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let secret = args.jwt_secret.unwrap_or_else(|| {
+        tracing::warn!("no --jwt-secret given: using the LPA store's public local test secret");
+        DEFAULT_SECRET.to_owned()
+    });
+    let simulator = match args.store {
+        StoreKind::Memory => Simulator::in_memory(),
+    }
+    .with_jwt_secret(&secret)
+    .with_body_limit(args.body_limit);
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("Failed to listen on {}", args.listen))?;
+    let address = listener
+        .local_addr()
+        .context("Failed to read the bound address")?;
+    println!("listening on http://{address}");
+    simulator
+        .run(listener, shutdown_signal())
+        .await
+        .context("Failed to serve")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+fn token(args: &TokenArgs) -> anyhow::Result<()> {
+    if !ISSUERS.contains(&args.issuer.as_str()) {
+        eprintln!(
+            "warning: the store refuses issuer {:?}; it accepts {}",
+            args.issuer,
+            ISSUERS.join(", ")
+        );
+    }
+    let secret = args.secret.as_deref().unwrap_or(DEFAULT_SECRET);
+    let token = auth::issue(
+        secret,
+        &TokenRequest {
+            issuer: args.issuer.clone(),
+            subject: args.subject.clone(),
+            expires_in: args.expires_in,
+            issued_offset: 0,
+        },
+    )
+    .context("Failed to sign the token")?;
+    println!("{token}");
+    Ok(())
+}

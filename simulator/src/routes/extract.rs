@@ -1,0 +1,55 @@
+//! Request extractors that answer in the store's error body: the caller's JWT and JSON bodies.
+
+use axum::body::Bytes;
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::app::AppState;
+use crate::auth::{Caller, JWT_HEADER, Verifier};
+use crate::problem::ApiError;
+
+impl<S> FromRequestParts<S> for Caller
+where
+    S: Send + Sync,
+    Verifier: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(JWT_HEADER)
+            .and_then(|value| value.to_str().ok());
+        Verifier::from_ref(state)
+            .verify(header)
+            .map_err(|e| ApiError::Unauthorised(e.to_string()))
+    }
+}
+
+/// A JSON body, refused with 400 `INVALID_REQUEST` when it is not the JSON the route takes, and
+/// with 413 when it is over the body limit. Any content type is accepted, as by the real store.
+#[derive(Debug)]
+pub(crate) struct JsonBody<T>(pub(crate) T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::PayloadTooLarge {
+                        limit: state.body_limit,
+                    }
+                } else {
+                    ApiError::MalformedBody(rejection.body_text())
+                }
+            })?;
+        serde_json::from_slice(&bytes)
+            .map(JsonBody)
+            .map_err(|e| ApiError::MalformedBody(e.to_string()))
+    }
+}

@@ -1,0 +1,7 @@
+//! The HTTP surface: the LPA store API (a file per resource) and the admin routes.
+
+pub(crate) mod admin;
+pub(crate) mod extract;
+pub(crate) mod health;
+pub(crate) mod lpas;
+pub(crate) mod updates;
