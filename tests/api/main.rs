@@ -1,1 +1,11 @@
-fn main() {}
+//! Black-box tests of the simulator over real loopback HTTP, a file per resource or concern.
+
+mod auth;
+mod bad_input;
+mod create;
+mod events;
+mod health;
+mod history;
+mod lifecycle;
+mod read;
+mod updates;

@@ -1,1 +1,240 @@
-//! placeholder
+//! The test kit: start a simulator on a loopback port, call it as a consumer would, and build
+//! LPA documents for requests.
+//!
+//! Layout:
+//! - [`TestApp`] and [`spawn_app`]: a simulator per test on `127.0.0.1:0`, stopped on drop;
+//! - [`fixture`]: LPA request bodies and UIDs;
+//! - [`Consumer`]: the three real consumers with their JWT issuers and subject shapes.
+
+pub mod fixture;
+
+use std::time::Duration;
+
+use reqwest::{Method, Response};
+use serde_json::{Value, json};
+use simulator::Simulator;
+use simulator::auth::{DEFAULT_SECRET, TokenRequest};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The services that call the LPA store, each with its own JWT issuer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Consumer {
+    /// Make and register an LPA.
+    MakeRegister,
+    /// Use an LPA.
+    UseAnLpa,
+    /// Sirius case management.
+    Sirius,
+}
+
+impl Consumer {
+    /// The JWT issuer of this consumer.
+    pub fn issuer(self) -> &'static str {
+        match self {
+            Self::MakeRegister => "opg.poas.makeregister",
+            Self::UseAnLpa => "opg.poas.use",
+            Self::Sirius => "opg.poas.sirius",
+        }
+    }
+
+    /// A subject URN in this consumer's shape, acting as `actor` where the shape has one.
+    pub fn subject(self, actor: &str) -> String {
+        match self {
+            Self::MakeRegister => format!("urn:opg:poas:makeregister:users:{actor}"),
+            Self::UseAnLpa => format!("urn:opg:poas:use:users:{actor}"),
+            Self::Sirius => "urn:opg:sirius:users:34".to_owned(),
+        }
+    }
+}
+
+/// The "service" actor UUID Make and register uses for system actions.
+pub const SERVICE_ACTOR: &str = "00000000-0000-4000-0000-000000000000";
+
+/// A running simulator and a client for it.
+#[derive(Debug)]
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    /// A client with a bounded timeout: a hung server fails the test instead of hanging it.
+    pub client: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+/// Starts a simulator on the in-memory store with default settings.
+pub async fn spawn_app() -> TestApp {
+    spawn(Simulator::in_memory()).await
+}
+
+/// Starts `simulator` on a free loopback port.
+pub async fn spawn(simulator: Simulator) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port should be free");
+    let address = format!(
+        "http://{}",
+        listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    );
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(simulator.run(listener, async {
+        stopped.await.ok();
+    }));
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("a plain HTTP client builds");
+    TestApp {
+        address,
+        client,
+        shutdown: Some(shutdown),
+        server: Some(server),
+    }
+}
+
+impl TestApp {
+    /// The full URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A valid token for `consumer`, acting as the service actor.
+    pub fn token(&self, consumer: Consumer) -> String {
+        self.token_for(consumer, SERVICE_ACTOR)
+    }
+
+    /// A valid token for `consumer` acting as `actor` (used by opt-outs).
+    pub fn token_for(&self, consumer: Consumer, actor: &str) -> String {
+        token(&TokenRequest {
+            issuer: consumer.issuer().to_owned(),
+            subject: consumer.subject(actor),
+            expires_in: Some(300),
+            issued_offset: 0,
+        })
+    }
+
+    /// Sends a request as `consumer` with a JSON body (or none).
+    pub async fn send(
+        &self,
+        consumer: Consumer,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut request = self.client.request(method, self.url(path)).header(
+            "X-Jwt-Authorization",
+            format!("Bearer {}", self.token(consumer)),
+        );
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("the simulator should answer")
+    }
+
+    /// `PUT /lpas/{uid}` as Make and register.
+    pub async fn put_lpa(&self, uid: &str, lpa: &Value) -> Response {
+        self.send(
+            Consumer::MakeRegister,
+            Method::PUT,
+            &format!("/lpas/{uid}"),
+            Some(lpa),
+        )
+        .await
+    }
+
+    /// `GET /lpas/{uid}` as Use an LPA.
+    pub async fn get_lpa(&self, uid: &str) -> Response {
+        self.send(
+            Consumer::UseAnLpa,
+            Method::GET,
+            &format!("/lpas/{uid}"),
+            None,
+        )
+        .await
+    }
+
+    /// `POST /lpas/{uid}/updates` as `consumer`.
+    pub async fn update_as(
+        &self,
+        consumer: Consumer,
+        uid: &str,
+        update_type: &str,
+        changes: Value,
+    ) -> Response {
+        let body = json!({"type": update_type, "changes": changes});
+        self.send(
+            consumer,
+            Method::POST,
+            &format!("/lpas/{uid}/updates"),
+            Some(&body),
+        )
+        .await
+    }
+
+    /// `POST /lpas/{uid}/updates` as Sirius.
+    pub async fn update(&self, uid: &str, update_type: &str, changes: Value) -> Response {
+        self.update_as(Consumer::Sirius, uid, update_type, changes)
+            .await
+    }
+
+    /// Applies an update that must succeed, returning the updated LPA.
+    pub async fn update_ok(&self, uid: &str, update_type: &str, changes: Value) -> Value {
+        let response = self.update(uid, update_type, changes).await;
+        expect_json(response, 201).await
+    }
+
+    /// Creates the standard online LPA under a fresh UID and returns the UID.
+    pub async fn given_lpa(&self) -> String {
+        let uid = fixture::new_uid();
+        let response = self.put_lpa(&uid, &fixture::online_lpa()).await;
+        expect_json(response, 201).await;
+        uid
+    }
+
+    /// Creates the standard online LPA and takes it through every signature.
+    pub async fn given_signed_lpa(&self) -> String {
+        let uid = self.given_lpa().await;
+        for (update_type, changes) in fixture::signatures() {
+            self.update_ok(&uid, update_type, changes).await;
+        }
+        uid
+    }
+
+    /// The `lpa-updated` events published so far.
+    pub async fn events(&self) -> Vec<Value> {
+        let response = self
+            .client
+            .get(self.url("/__admin/events"))
+            .send()
+            .await
+            .expect("the simulator should answer");
+        let body = expect_json(response, 200).await;
+        body["events"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            shutdown.send(()).ok();
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}
+
+/// Signs a token with the default secret.
+pub fn token(request: &TokenRequest) -> String {
+    simulator::auth::issue(DEFAULT_SECRET, request).expect("signing with HS256 cannot fail")
+}
+
+/// Asserts the status and returns the JSON body, with the body in the message when it differs.
+pub async fn expect_json(response: Response, status: u16) -> Value {
+    let actual = response.status().as_u16();
+    let text = response.text().await.expect("a body should arrive");
+    assert_eq!(actual, status, "unexpected status; body: {text}");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("body is not JSON ({e}): {text}"))
+}

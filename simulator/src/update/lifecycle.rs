@@ -1,7 +1,7 @@
 //! Status changes: the statutory waiting period, registration, caseworker status changes and
 //! withdrawal (`lpa-store-domain.md` §6.4).
 
-use crate::model::{AttorneyStatus, Lpa, LpaStatus, Timestamp};
+use crate::model::{AttorneyStatus, Lpa, LpaStatus};
 use crate::problem::FieldError;
 
 use super::parser::{Parser, Rule, check};
@@ -151,7 +151,7 @@ pub(super) fn donor_withdraw(
 /// Marks every actor of `lpa` as signed, for tests that need a perfect LPA.
 #[cfg(test)]
 pub(crate) fn sign_everything(lpa: &mut Lpa) {
-    let at = Timestamp::parse("2024-01-01T00:00:00Z");
+    let at = crate::model::Timestamp::parse("2024-01-01T00:00:00Z");
     lpa.certificate_provider.signed_at = at;
     for attorney in &mut lpa.attorneys {
         attorney.signed_at = at;

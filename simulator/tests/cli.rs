@@ -1,0 +1,108 @@
+//! The `lpa-sim` binary as a user runs it.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_lpa-sim");
+
+#[test]
+fn serve_prints_its_address_serves_and_stops_gracefully_on_sigterm() {
+    // Arrange
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env_remove("LPA_SIM_LISTEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("lpa-sim starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("a line on stdout");
+
+    // Act
+    let address = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_owned();
+    let health = http_get(&address, "/health-check");
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    let status = wait_with_bound(&mut child, Duration::from_secs(10));
+
+    // Assert
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(status.success(), "exit status {status:?}");
+}
+
+#[test]
+fn token_prints_a_jwt_with_the_given_claims() {
+    // Act
+    let output = Command::new(BIN)
+        .args([
+            "token",
+            "--issuer",
+            "opg.poas.use",
+            "--subject",
+            "urn:opg:poas:use:users:1",
+            "--expires-in",
+            "60",
+        ])
+        .output()
+        .expect("lpa-sim runs");
+
+    // Assert
+    assert!(output.status.success());
+    let token = String::from_utf8(output.stdout).unwrap();
+    let verifier = simulator::auth::Verifier::new(simulator::auth::DEFAULT_SECRET);
+    let caller = verifier
+        .verify(Some(token.trim()))
+        .expect("the token is accepted");
+    assert_eq!(caller.issuer, "opg.poas.use");
+    assert_eq!(caller.subject, "urn:opg:poas:use:users:1");
+}
+
+#[test]
+fn serve_refuses_a_bad_listen_address_with_a_clear_error() {
+    let output = Command::new(BIN)
+        .args(["serve", "--listen", "nowhere"])
+        .output()
+        .expect("lpa-sim runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--listen"), "{stderr}");
+}
+
+fn http_get(address: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("a response");
+    response
+}
+
+fn wait_with_bound(child: &mut std::process::Child, bound: Duration) -> std::process::ExitStatus {
+    let deadline = std::time::Instant::now() + bound;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait works") {
+            return status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().ok();
+            panic!("lpa-sim did not stop within {bound:?} of SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
