@@ -1,11 +1,14 @@
 //! `lpa-sim`: run the LPA store simulator, or mint a JWT for calling it.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 use simulator::Simulator;
 use simulator::auth::{self, DEFAULT_SECRET, ISSUERS, TokenRequest};
+use simulator::store::{PostgresStore, StoreError};
 use tracing_subscriber::EnvFilter;
 
 /// A faithful simulator of the OPG LPA store API.
@@ -35,6 +38,13 @@ struct ServeArgs {
     /// HS256 secret shared with consumers; defaults to the LPA store's public test secret.
     #[arg(long, env = "LPA_SIM_JWT_SECRET", hide_env_values = true)]
     jwt_secret: Option<String>,
+    /// Postgres URL, for `--store postgres`.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// The most any request waits on the database, in milliseconds; past it the request gets
+    /// 503 with Retry-After.
+    #[arg(long, env = "LPA_SIM_DB_TIMEOUT_MS", default_value_t = 3000, value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    db_timeout_ms: u64,
     /// Largest request body accepted, in bytes; larger ones get 413.
     #[arg(long, env = "LPA_SIM_BODY_LIMIT", default_value_t = simulator::app::DEFAULT_BODY_LIMIT)]
     body_limit: usize,
@@ -44,6 +54,8 @@ struct ServeArgs {
 enum StoreKind {
     /// In memory: nothing to set up, nothing kept across restarts.
     Memory,
+    /// In Postgres (`--database-url`): kept across restarts; migrations run at start.
+    Postgres,
 }
 
 #[derive(Debug, clap::Args)]
@@ -78,12 +90,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let secret = args.jwt_secret.unwrap_or_else(|| {
+    let secret = args.jwt_secret.clone().unwrap_or_else(|| {
         tracing::warn!("no --jwt-secret given: using the LPA store's public local test secret");
         DEFAULT_SECRET.to_owned()
     });
     let simulator = match args.store {
         StoreKind::Memory => Simulator::in_memory(),
+        StoreKind::Postgres => Simulator::new(Arc::new(postgres_store(&args).await?)),
     }
     .with_jwt_secret(&secret)
     .with_body_limit(args.body_limit);
@@ -100,6 +113,23 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .context("Failed to serve")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+async fn postgres_store(args: &ServeArgs) -> anyhow::Result<PostgresStore> {
+    let url = args
+        .database_url
+        .as_deref()
+        .context("--store postgres needs --database-url (or DATABASE_URL)")?;
+    let store = PostgresStore::connect_lazy(url, Duration::from_millis(args.db_timeout_ms))?;
+    match store.migrate().await {
+        Ok(()) => tracing::info!("database ready"),
+        Err(StoreError::Unavailable(reason)) => tracing::warn!(
+            %reason,
+            "database unavailable at start: serving anyway, requests get 503 until it answers"
+        ),
+        Err(other) => return Err(other).context("Failed to prepare the database"),
+    }
+    Ok(store)
 }
 
 async fn shutdown_signal() {

@@ -4,16 +4,23 @@
 //! Layout:
 //! - [`TestApp`] and [`spawn_app`]: a simulator per test on `127.0.0.1:0`, stopped on drop;
 //! - [`fixture`]: LPA request bodies and UIDs;
+//! - [`postgres`]: a fresh Postgres database per test, in a container or on `DATABASE_URL`;
 //! - [`Consumer`]: the three real consumers with their JWT issuers and subject shapes.
+//!
+//! The store behind [`spawn_app`] is chosen by `LPA_TEST_STORE` (`memory`, the default, or
+//! `postgres`), so one suite runs against both stores.
 
 pub mod fixture;
+pub mod postgres;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 use simulator::Simulator;
 use simulator::auth::{DEFAULT_SECRET, TokenRequest};
+use simulator::store::PostgresStore;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -51,6 +58,29 @@ impl Consumer {
 /// The "service" actor UUID Make and register uses for system actions.
 pub const SERVICE_ACTOR: &str = "00000000-0000-4000-0000-000000000000";
 
+/// Which store the simulator under test uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreChoice {
+    /// The in-memory store.
+    Memory,
+    /// The Postgres store, on a fresh database.
+    Postgres,
+}
+
+impl StoreChoice {
+    /// From `LPA_TEST_STORE`: `postgres`, or `memory` (the default).
+    pub fn from_env() -> Self {
+        match std::env::var("LPA_TEST_STORE").as_deref() {
+            Ok("postgres") => Self::Postgres,
+            Ok("memory") | Err(_) => Self::Memory,
+            Ok(other) => panic!("LPA_TEST_STORE must be memory or postgres, not {other:?}"),
+        }
+    }
+}
+
+/// The bound on database waits used by test simulators on Postgres.
+pub const TEST_DB_TIMEOUT: Duration = Duration::from_millis(1500);
+
 /// A running simulator and a client for it.
 #[derive(Debug)]
 pub struct TestApp {
@@ -58,17 +88,56 @@ pub struct TestApp {
     pub address: String,
     /// A client with a bounded timeout: a hung server fails the test instead of hanging it.
     pub client: reqwest::Client,
+    database: Option<postgres::TestDatabase>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<std::io::Result<()>>>,
 }
 
-/// Starts a simulator on the in-memory store with default settings.
+/// Starts a simulator on the store named by `LPA_TEST_STORE`.
 pub async fn spawn_app() -> TestApp {
-    spawn(Simulator::in_memory()).await
+    spawn_app_on(StoreChoice::from_env()).await
+}
+
+/// Starts a simulator on `store`; on Postgres, with a fresh database of its own.
+pub async fn spawn_app_on(store: StoreChoice) -> TestApp {
+    match store {
+        StoreChoice::Memory => spawn(Simulator::in_memory()).await,
+        StoreChoice::Postgres => {
+            let database = postgres::TestDatabase::start()
+                .await
+                .expect("a test database should start");
+            let mut app = spawn(postgres_simulator(&database.url)).await;
+            app.database = Some(database);
+            app
+        }
+    }
+}
+
+fn postgres_simulator(url: &str) -> Simulator {
+    let store =
+        PostgresStore::connect_lazy(url, TEST_DB_TIMEOUT).expect("the test database URL parses");
+    Simulator::new(Arc::new(store))
 }
 
 /// Starts `simulator` on a free loopback port.
 pub async fn spawn(simulator: Simulator) -> TestApp {
+    let (address, shutdown, server) = serve(simulator).await;
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("a plain HTTP client builds");
+    TestApp {
+        address,
+        client,
+        database: None,
+        shutdown: Some(shutdown),
+        server: Some(server),
+    }
+}
+
+type Running = (String, oneshot::Sender<()>, JoinHandle<std::io::Result<()>>);
+
+async fn serve(simulator: Simulator) -> Running {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a loopback port should be free");
@@ -82,19 +151,40 @@ pub async fn spawn(simulator: Simulator) -> TestApp {
     let server = tokio::spawn(simulator.run(listener, async {
         stopped.await.ok();
     }));
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("a plain HTTP client builds");
-    TestApp {
-        address,
-        client,
-        shutdown: Some(shutdown),
-        server: Some(server),
-    }
+    (address, shutdown, server)
 }
 
 impl TestApp {
+    /// The test's database, when the simulator runs on Postgres.
+    pub fn database(&self) -> Option<&postgres::TestDatabase> {
+        self.database.as_ref()
+    }
+
+    /// Stops the simulator gracefully and starts a new one on the same database, as a restart
+    /// of `lpa-sim serve` would. Only meaningful on Postgres.
+    pub async fn restart(&mut self) {
+        let url = self
+            .database
+            .as_ref()
+            .expect("restart keeps data only on Postgres")
+            .url
+            .clone();
+        if let Some(shutdown) = self.shutdown.take() {
+            shutdown.send(()).ok();
+        }
+        if let Some(server) = self.server.take() {
+            tokio::time::timeout(Duration::from_secs(10), server)
+                .await
+                .expect("the simulator stops within 10s")
+                .expect("the server task ends cleanly")
+                .expect("the server stops without error");
+        }
+        let (address, shutdown, server) = serve(postgres_simulator(&url)).await;
+        self.address = address;
+        self.shutdown = Some(shutdown);
+        self.server = Some(server);
+    }
+
     /// The full URL of `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)

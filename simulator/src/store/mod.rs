@@ -6,6 +6,7 @@
 //! that two concurrent updates cannot both pass the optimistic-concurrency check on `old`.
 
 mod memory;
+mod postgres;
 
 use std::fmt;
 
@@ -17,6 +18,7 @@ use crate::problem::FieldError;
 use crate::update::Change;
 
 pub use memory::MemoryStore;
+pub use postgres::PostgresStore;
 
 /// A row of the change log served by `GET /lpas/{uid}/updates`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

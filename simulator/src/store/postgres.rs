@@ -1,0 +1,317 @@
+//! The Postgres store: data that survives restarts and is shared by every simulator pointed at
+//! the same database.
+//!
+//! Design constraints:
+//! - **Every wait is bounded.** A paused database accepts connections and then answers nothing,
+//!   so neither sqlx's pool timeouts nor Postgres' `statement_timeout` can bound every case.
+//!   Every operation therefore runs under one deadline of `timeout`; past it the operation is
+//!   abandoned (its connection dropped, its transaction rolled back by the server) and reported
+//!   as [`StoreError::Unavailable`], which the API answers with 503 and `Retry-After`.
+//! - **No lost update.** An update locks the LPA's row (`SELECT … FOR UPDATE`) for its
+//!   read-check-write, so of two concurrent updates with the same `old`, the second reads the
+//!   first one's result and fails the optimistic-concurrency check like a stale request.
+//! - **Starts while the database is down.** Connections are made lazily and migrations run on
+//!   first use (and again on each use until they have succeeded), so the simulator can start
+//!   during an outage and serve once the database is back.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use async_trait::async_trait;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::types::Json;
+use tokio::sync::OnceCell;
+
+use super::{ChangeRecord, Event, NewLpa, Store, StoreError, UpdateFn};
+use crate::model::Lpa;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// LPAs in Postgres; see the module docs.
+#[derive(Debug)]
+pub struct PostgresStore {
+    pool: PgPool,
+    timeout: Duration,
+    migrated: OnceCell<()>,
+}
+
+impl PostgresStore {
+    /// A store for the database at `url`, whose operations each take at most `timeout`.
+    /// Nothing is connected yet; a malformed URL is the only error.
+    pub fn connect_lazy(url: &str, timeout: Duration) -> anyhow::Result<Self> {
+        let options: PgConnectOptions = url
+            .parse()
+            .with_context(|| "Failed to parse the database URL".to_owned())?;
+        let statement_timeout = format!("{}", timeout.as_millis().max(1));
+        let options = options
+            .options([("statement_timeout", statement_timeout.as_str())])
+            .application_name("lpa-sim");
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(timeout)
+            .idle_timeout(Some(Duration::from_secs(60)))
+            .connect_lazy_with(options);
+        Ok(Self {
+            pool,
+            timeout,
+            migrated: OnceCell::new(),
+        })
+    }
+
+    /// Runs the migrations now, within the timeout; [`StoreError::Unavailable`] when the
+    /// database cannot be reached.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        self.bounded(async { Ok(()) }).await
+    }
+
+    /// Runs `operation` after the migrations, all within one deadline.
+    async fn bounded<T>(
+        &self,
+        operation: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        let work = async {
+            self.migrated
+                .get_or_try_init(|| async {
+                    MIGRATOR
+                        .run(&self.pool)
+                        .await
+                        .map_err(|e| classify_migrate(&e))
+                })
+                .await?;
+            operation.await
+        };
+        match tokio::time::timeout(self.timeout, work).await {
+            Ok(result) => result,
+            Err(_) => Err(StoreError::Unavailable(format!(
+                "the database did not answer within {} ms",
+                self.timeout.as_millis()
+            ))),
+        }
+    }
+}
+
+/// Connection-level failures are outages; anything else is a bug or bad data.
+fn classify(error: sqlx::Error) -> StoreError {
+    match error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::WorkerCrashed => StoreError::Unavailable(error.to_string()),
+        sqlx::Error::Database(ref db) if is_unavailable_code(db.code().as_deref()) => {
+            StoreError::Unavailable(error.to_string())
+        }
+        other => StoreError::Other(anyhow::Error::new(other)),
+    }
+}
+
+/// Postgres codes for a server that is starting, stopping, or cancelled our statement by
+/// timeout: the request may succeed later.
+fn is_unavailable_code(code: Option<&str>) -> bool {
+    matches!(code, Some("57P01" | "57P02" | "57P03" | "57014" | "53300"))
+}
+
+fn classify_migrate(error: &sqlx::migrate::MigrateError) -> StoreError {
+    match error {
+        sqlx::migrate::MigrateError::Execute(sqlx::Error::Io(e)) => {
+            StoreError::Unavailable(e.to_string())
+        }
+        sqlx::migrate::MigrateError::Execute(sqlx::Error::PoolTimedOut) => {
+            StoreError::Unavailable("the database did not accept a connection".to_owned())
+        }
+        other => StoreError::Other(anyhow::anyhow!("Failed to run migrations: {other}")),
+    }
+}
+
+fn decode<T: DeserializeOwned>(value: serde_json::Value, what: &str) -> Result<T, StoreError> {
+    serde_json::from_value(value)
+        .with_context(|| format!("Failed to read a stored {what}"))
+        .map_err(StoreError::Other)
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<serde_json::Value, StoreError> {
+    serde_json::to_value(value)
+        .context("Failed to encode a record")
+        .map_err(StoreError::Other)
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn create(&self, new: NewLpa) -> Result<(), StoreError> {
+        self.bounded(async {
+            let document = encode(&new.lpa)?;
+            let mut tx = self.pool.begin().await.map_err(classify)?;
+            let inserted = sqlx::query(
+                "INSERT INTO lpas (uid, document, static_document) VALUES ($1, $2, $2)
+                 ON CONFLICT (uid) DO NOTHING",
+            )
+            .bind(&new.lpa.uid)
+            .bind(Json(&document))
+            .execute(&mut *tx)
+            .await
+            .map_err(classify)?;
+            if inserted.rows_affected() == 0 {
+                return Err(StoreError::AlreadyExists(new.lpa.uid.clone()));
+            }
+            for image in &new.images {
+                sqlx::query(
+                    "INSERT INTO images (path, bytes) VALUES ($1, $2)
+                     ON CONFLICT (path) DO UPDATE SET bytes = EXCLUDED.bytes",
+                )
+                .bind(&image.path)
+                .bind(&image.bytes)
+                .execute(&mut *tx)
+                .await
+                .map_err(classify)?;
+            }
+            insert_event(&mut tx, &new.event).await?;
+            tx.commit().await.map_err(classify)
+        })
+        .await
+    }
+
+    async fn get(&self, uid: &str) -> Result<Lpa, StoreError> {
+        self.bounded(async {
+            let row: Option<(Json<serde_json::Value>,)> =
+                sqlx::query_as("SELECT document FROM lpas WHERE uid = $1")
+                    .bind(uid)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(classify)?;
+            let (Json(document),) = row.ok_or_else(|| StoreError::NotFound(uid.to_owned()))?;
+            decode(document, "LPA")
+        })
+        .await
+    }
+
+    async fn get_many(&self, uids: &[String]) -> Result<Vec<Lpa>, StoreError> {
+        self.bounded(async {
+            let rows: Vec<(Json<serde_json::Value>,)> =
+                sqlx::query_as("SELECT document FROM lpas WHERE uid = ANY($1)")
+                    .bind(uids)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(classify)?;
+            rows.into_iter()
+                .map(|(Json(document),)| decode(document, "LPA"))
+                .collect()
+        })
+        .await
+    }
+
+    async fn get_static(&self, uid: &str) -> Result<Lpa, StoreError> {
+        self.bounded(async {
+            let row: Option<(Json<serde_json::Value>,)> =
+                sqlx::query_as("SELECT static_document FROM lpas WHERE uid = $1")
+                    .bind(uid)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(classify)?;
+            let (Json(document),) = row.ok_or_else(|| StoreError::NotFound(uid.to_owned()))?;
+            decode(document, "static LPA")
+        })
+        .await
+    }
+
+    async fn update(&self, uid: &str, check: &mut UpdateFn<'_>) -> Result<Lpa, StoreError> {
+        self.bounded(async {
+            let mut tx = self.pool.begin().await.map_err(classify)?;
+            let row: Option<(Json<serde_json::Value>,)> =
+                sqlx::query_as("SELECT document FROM lpas WHERE uid = $1 FOR UPDATE")
+                    .bind(uid)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(classify)?;
+            let (Json(document),) = row.ok_or_else(|| StoreError::NotFound(uid.to_owned()))?;
+            let mut lpa: Lpa = decode(document, "LPA")?;
+            let (record, event) = check(&mut lpa).map_err(StoreError::Rejected)?;
+            sqlx::query("UPDATE lpas SET document = $2 WHERE uid = $1")
+                .bind(uid)
+                .bind(Json(encode(&lpa)?))
+                .execute(&mut *tx)
+                .await
+                .map_err(classify)?;
+            let id: uuid::Uuid = record
+                .id
+                .parse()
+                .context("Change record id is not a UUID")
+                .map_err(StoreError::Other)?;
+            sqlx::query("INSERT INTO lpa_changes (id, uid, record) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(uid)
+                .bind(Json(encode(&record)?))
+                .execute(&mut *tx)
+                .await
+                .map_err(classify)?;
+            insert_event(&mut tx, &event).await?;
+            tx.commit().await.map_err(classify)?;
+            Ok(lpa)
+        })
+        .await
+    }
+
+    async fn changes(&self, uid: &str) -> Result<Vec<ChangeRecord>, StoreError> {
+        self.bounded(async {
+            let rows: Vec<(Json<serde_json::Value>,)> = sqlx::query_as(
+                "SELECT record FROM lpa_changes WHERE uid = $1 ORDER BY position DESC",
+            )
+            .bind(uid)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(classify)?;
+            rows.into_iter()
+                .map(|(Json(record),)| decode(record, "change record"))
+                .collect()
+        })
+        .await
+    }
+
+    async fn events(&self, after: u64) -> Result<Vec<Event>, StoreError> {
+        self.bounded(async {
+            let after = i64::try_from(after).unwrap_or(i64::MAX);
+            let rows: Vec<(i64, Json<serde_json::Value>)> = sqlx::query_as(
+                "SELECT sequence, event FROM events WHERE sequence > $1 ORDER BY sequence",
+            )
+            .bind(after)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(classify)?;
+            rows.into_iter()
+                .map(|(sequence, Json(event))| {
+                    let mut event: Event = decode(event, "event")?;
+                    event.sequence = u64::try_from(sequence).unwrap_or_default();
+                    Ok(event)
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn image(&self, path: &str) -> Result<Vec<u8>, StoreError> {
+        self.bounded(async {
+            let row: Option<(Vec<u8>,)> = sqlx::query_as("SELECT bytes FROM images WHERE path = $1")
+                .bind(path)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(classify)?;
+            row.map(|(bytes,)| bytes)
+                .ok_or_else(|| StoreError::NotFound(path.to_owned()))
+        })
+        .await
+    }
+}
+
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    event: &Event,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO events (event) VALUES ($1)")
+        .bind(Json(encode(event)?))
+        .execute(&mut **tx)
+        .await
+        .map_err(classify)?;
+    Ok(())
+}
