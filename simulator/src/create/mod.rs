@@ -6,6 +6,8 @@
 //! it transcribes a form that has already been executed.
 
 mod defaults;
+#[cfg(test)]
+mod fixture;
 mod validate;
 
 use uuid::Uuid;
@@ -72,5 +74,113 @@ fn assign_actor_uids(lpa: &mut Lpa) {
     }
     if let Some(signatory) = &mut lpa.authorised_signatory {
         fill(&mut signatory.uid);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::HowMakeDecisions;
+
+    const UID: &str = "M-0000-1111-2222";
+
+    fn now() -> Timestamp {
+        Timestamp::parse("2024-06-01T10:00:00Z").expect("valid timestamp")
+    }
+
+    #[test]
+    fn prepare_stores_valid_online_lpa_with_store_owned_fields_set() {
+        let mut request = fixture::online_property_and_affairs();
+        request.status = LpaStatus::REGISTERED;
+        request.donor.uid.clear();
+
+        let prepared = prepare(request, UID, now()).expect("a valid LPA is accepted");
+
+        assert!(prepared.paper_findings.is_empty());
+        assert_eq!(prepared.lpa.uid, UID);
+        assert_eq!(prepared.lpa.status, LpaStatus::IN_PROGRESS);
+        assert_eq!(prepared.lpa.updated_at, now());
+        assert!(Uuid::try_parse(&prepared.lpa.donor.uid).is_ok());
+    }
+
+    #[test]
+    fn prepare_refuses_invalid_online_lpa_with_its_findings() {
+        let mut request = fixture::online_personal_welfare();
+        request.donor.first_names.clear();
+        request.attorneys[0].uid = "not-a-uuid".into();
+
+        let errors = prepare(request, UID, now()).expect_err("an invalid online LPA is refused");
+
+        assert_eq!(
+            errors,
+            vec![
+                FieldError::new("/donor/firstNames", "field is required"),
+                FieldError::new("/attorneys/0/uid", "invalid format"),
+            ]
+        );
+    }
+
+    #[test]
+    fn prepare_stores_invalid_paper_lpa_and_keeps_its_findings() {
+        let mut request = fixture::online_property_and_affairs();
+        request.channel = Channel::PAPER;
+        request.donor.first_names.clear();
+        request.signed_at = Timestamp::zero();
+
+        let prepared = prepare(request, UID, now()).expect("a paper LPA is always stored");
+
+        assert_eq!(prepared.lpa.uid, UID);
+        assert!(prepared.lpa.donor.first_names.is_empty());
+        assert_eq!(
+            prepared.paper_findings,
+            vec![
+                FieldError::new("/donor/firstNames", "field is required"),
+                FieldError::new("/signedAt", "field is required"),
+            ]
+        );
+    }
+
+    #[test]
+    fn prepare_applies_defaults_before_validating() {
+        let mut request = fixture::online_personal_welfare();
+        request.how_attorneys_make_decisions = HowMakeDecisions::default();
+        request.life_sustaining_treatment_option = Default::default();
+        // Two replacements stepping in once all attorneys stop need a replacement mode.
+        request.how_replacement_attorneys_make_decisions = HowMakeDecisions::default();
+        request
+            .how_replacement_attorneys_make_decisions_details
+            .clear();
+
+        let lpa = prepare(request, UID, now())
+            .expect("defaults complete the LPA")
+            .lpa;
+
+        assert!(lpa.how_attorneys_make_decisions_is_default);
+        assert!(lpa.life_sustaining_treatment_option_is_default);
+        assert!(lpa.how_replacement_attorneys_make_decisions_is_default);
+    }
+
+    #[test]
+    fn prepare_refuses_replacement_default_that_validation_does_not_allow() {
+        // The store's defaulting and validation rules for replacement decisions differ: mixed
+        // attorney decisions with two replacements get a default the validator then refuses.
+        let mut request = fixture::online_property_and_affairs();
+        request.how_attorneys_make_decisions = HowMakeDecisions::JOINTLY_FOR_SOME;
+        request.how_attorneys_make_decisions_details = "Jointly for the house".into();
+        request.how_replacement_attorneys_step_in = Default::default();
+        request.how_replacement_attorneys_make_decisions = HowMakeDecisions::default();
+        request
+            .how_replacement_attorneys_make_decisions_details
+            .clear();
+
+        let errors = prepare(request, UID, now()).expect_err("the default is refused");
+
+        assert_eq!(
+            errors,
+            vec![FieldError::new(
+                "/howReplacementAttorneysMakeDecisions",
+                "field must not be provided"
+            )]
+        );
     }
 }

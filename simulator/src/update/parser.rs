@@ -6,6 +6,8 @@
 //! over as unexpected. Error sources and details are the real store's, so consumers that
 //! branch on them see the same answers.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use crate::model::{
@@ -422,6 +424,47 @@ impl Parser {
         self
     }
 
+    /// Like [`Self::each`], for lists addressed by position only (a trust corporation's
+    /// signatories). Every index in `required` is visited even when none of its keys is
+    /// present, so that its required keys are reported missing; indexes run in ascending order.
+    /// Keys without a numeric segment are reported as `require index`.
+    pub(crate) fn each_index(
+        &mut self,
+        required: &[usize],
+        mut read: impl FnMut(usize, &mut Self),
+    ) -> &mut Self {
+        let mut groups: BTreeMap<usize, Vec<Positioned>> =
+            required.iter().map(|&index| (index, Vec::new())).collect();
+        for change in std::mem::take(&mut self.changes) {
+            let mut parts = change.key.splitn(3, '/');
+            let split = match (parts.next(), parts.next(), parts.next()) {
+                (Some(""), Some(segment), Some(rest)) => segment
+                    .parse::<usize>()
+                    .ok()
+                    .map(|index| (index, format!("/{rest}"))),
+                _ => None,
+            };
+            let Some((index, key)) = split else {
+                self.error(change.source("/key"), "require index");
+                continue;
+            };
+            groups
+                .entry(index)
+                .or_default()
+                .push(Positioned { key, ..change });
+        }
+        for (index, changes) in groups {
+            let mut sub = Self {
+                root: format!("{}/{index}", self.root),
+                changes,
+                errors: Vec::new(),
+            };
+            read(index, &mut sub);
+            self.errors.append(&mut sub.errors);
+        }
+        self
+    }
+
     /// Reports every change not read yet as `unexpected change provided`.
     pub(crate) fn consumed(&mut self) -> &mut Self {
         for change in std::mem::take(&mut self.changes) {
@@ -538,5 +581,28 @@ mod tests {
         assert!(String::new().matches_old(&json!("")));
         assert!(Timestamp::zero().matches_old(&Value::Null));
         assert!(!"x".to_owned().matches_old(&Value::Null));
+    }
+
+    #[test]
+    fn each_index_visits_required_indexes_and_refuses_other_segments() {
+        let mut seen = Vec::new();
+        let errors = Parser::new(&[
+            change("/1/name", Value::Null, json!("b")),
+            change("/x/name", Value::Null, json!("c")),
+        ])
+        .each_index(&[0], |index, p| {
+            let mut name = String::new();
+            p.field("/name", &mut name, Rule::required()).consumed();
+            seen.push((index, name));
+        })
+        .finish();
+        assert_eq!(seen, vec![(0, String::new()), (1, "b".to_owned())]);
+        assert_eq!(
+            errors,
+            vec![
+                FieldError::new("/changes/1/key", "require index"),
+                FieldError::new("/changes", "missing /0/name"),
+            ]
+        );
     }
 }
