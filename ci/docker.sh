@@ -25,6 +25,8 @@ fi
 echo "docker: starting dockerd"
 mkdir -p /var/log
 setsid dockerd >/var/log/dockerd.log 2>&1 < /dev/null &
+# The caller may stop the engine it caused to start, and only that one.
+if [ -n "${LPA_DOCKERD_PIDFILE:-}" ]; then echo $! >"$LPA_DOCKERD_PIDFILE"; fi
 for _ in $(seq "$bound_secs"); do
     if docker info >/dev/null 2>&1; then
         echo "docker: engine ready"

@@ -1,18 +1,47 @@
 #!/usr/bin/env bash
-# Everything CI runs: checks, then every test. The one command to run all tests.
+# Everything CI runs: checks, then every test, on both stores. The one command to run all tests.
+# On a machine with no Docker engine or no Postgres image, it sets them up first (ci/docker.sh,
+# ci/postgres-image.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ci/env.sh
 
 started=$(date +%s)
+
+cleanup() {
+    # Containers a killed test process could not remove.
+    if docker info >/dev/null 2>&1; then
+        docker ps -aq --filter label=org.testcontainers.managed-by=testcontainers \
+            | xargs -r docker rm -f >/dev/null 2>&1 || true
+    fi
+    if [ -n "${started_dockerd:-}" ] && [ -f "$started_dockerd" ]; then
+        kill "$(cat "$started_dockerd")" 2>/dev/null || true
+    fi
+}
+trap cleanup EXIT
+
 ci/check.sh
 
-echo "== tests"
-if cargo nextest --version >/dev/null 2>&1; then
-    cargo nextest run --workspace --locked --no-fail-fast
-else
-    cargo test --workspace --locked --no-fail-fast
+echo "== Docker and the Postgres image"
+if ! docker info >/dev/null 2>&1; then
+    started_dockerd=/tmp/lpa-dockerd.pid
 fi
+LPA_DOCKERD_PIDFILE=${started_dockerd:-} ci/docker.sh
+ci/postgres-image.sh
+
+if cargo nextest --version >/dev/null 2>&1; then
+    run_tests() { cargo nextest run --locked --no-fail-fast "$@"; }
+else
+    run_tests() { cargo test --locked --no-fail-fast "$@"; }
+fi
+
+echo "== tests (API suite on the in-memory store)"
+run_tests --workspace
+
+echo "== tests (API suite on Postgres, one container per test)"
+# Each test waits mostly on its container, so more run at once than there are cores.
+LPA_TEST_STORE=postgres run_tests -p testkit --test api --test-threads 4
+
 echo "== doctests"
 cargo test --workspace --doc --locked
 

@@ -55,19 +55,25 @@ impl TestDatabase {
     }
 
     fn require_container(&self) -> anyhow::Result<&ContainerAsync<Postgres>> {
-        self.container
-            .as_ref()
-            .context("this test takes the database down, so it needs a container (unset DATABASE_URL)")
+        self.container.as_ref().context(
+            "this test takes the database down, so it needs a container (unset DATABASE_URL)",
+        )
     }
 
     /// Freezes the database: connections are accepted, nothing is answered.
     pub async fn pause(&self) -> anyhow::Result<()> {
-        self.require_container()?.pause().await.context("Failed to pause Postgres")
+        self.require_container()?
+            .pause()
+            .await
+            .context("Failed to pause Postgres")
     }
 
     /// Lets a paused database answer again.
     pub async fn unpause(&self) -> anyhow::Result<()> {
-        self.require_container()?.unpause().await.context("Failed to unpause Postgres")
+        self.require_container()?
+            .unpause()
+            .await
+            .context("Failed to unpause Postgres")
     }
 
     /// Stops the database: connections are refused.
@@ -80,7 +86,10 @@ impl TestDatabase {
 
     /// Starts a stopped database and waits (bounded) until it answers queries.
     pub async fn start_again(&self) -> anyhow::Result<()> {
-        self.require_container()?.start().await.context("Failed to start Postgres")?;
+        self.require_container()?
+            .start()
+            .await
+            .context("Failed to start Postgres")?;
         self.wait_until_ready(Duration::from_secs(30)).await
     }
 

@@ -437,10 +437,10 @@ impl Lpa {
 }
 
 fn find_index<'a>(key: &str, len: usize, uid_at: impl Fn(usize) -> &'a String) -> Option<usize> {
-    if let Ok(index) = key.parse::<usize>() {
-        if index < len {
-            return Some(index);
-        }
+    if let Ok(index) = key.parse::<usize>()
+        && index < len
+    {
+        return Some(index);
     }
     (0..len).find(|&i| uid_at(i) == key)
 }

@@ -292,11 +292,12 @@ impl Store for PostgresStore {
 
     async fn image(&self, path: &str) -> Result<Vec<u8>, StoreError> {
         self.bounded(async {
-            let row: Option<(Vec<u8>,)> = sqlx::query_as("SELECT bytes FROM images WHERE path = $1")
-                .bind(path)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(classify)?;
+            let row: Option<(Vec<u8>,)> =
+                sqlx::query_as("SELECT bytes FROM images WHERE path = $1")
+                    .bind(path)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(classify)?;
             row.map(|(bytes,)| bytes)
                 .ok_or_else(|| StoreError::NotFound(path.to_owned()))
         })

@@ -158,6 +158,16 @@ pub(crate) struct Rule<T> {
     validator: Option<Validator<T>>,
 }
 
+// Written by hand: deriving would require `T: Copy`, but a rule holds only a flag and a
+// function pointer.
+impl<T> Clone for Rule<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Rule<T> {}
+
 impl<T> Rule<T> {
     /// The key must be present.
     pub(crate) fn required() -> Self {
@@ -187,6 +197,7 @@ pub(crate) mod check {
     use crate::model::{Date, Timestamp};
 
     /// A string that must not be empty.
+    #[expect(clippy::ptr_arg, reason = "validators are fn(&T) for every field type")]
     pub(crate) fn not_empty(value: &String) -> Option<&'static str> {
         value.is_empty().then_some("field is required")
     }
@@ -208,6 +219,7 @@ pub(crate) mod check {
     }
 
     /// An ISO 3166-1 alpha-2 country code (two upper-case letters).
+    #[expect(clippy::ptr_arg, reason = "validators are fn(&T) for every field type")]
     pub(crate) fn country(value: &String) -> Option<&'static str> {
         let valid = value.len() == 2 && value.bytes().all(|b| b.is_ascii_uppercase());
         (!valid).then_some("must be a valid ISO-3166-1 country code")

@@ -1,0 +1,71 @@
+use std::collections::HashSet;
+
+use futures_util::future::join_all;
+use reqwest::Method;
+use serde_json::{Value, json};
+use testkit::{Consumer, StoreChoice, TestApp, expect_json, spawn_app_on};
+
+const WRITERS: usize = 8;
+const NAMES_EACH: usize = 3;
+
+/// Each writer renames the donor NAMES_EACH times, reading the current name as `old` and
+/// retrying when another writer got there first.
+async fn writer(app: &TestApp, uid: &str, writer: usize) -> usize {
+    let mut conflicts = 0;
+    for n in 0..NAMES_EACH {
+        let name = format!("Writer{writer}Name{n}");
+        for attempt in 0.. {
+            assert!(attempt < 200, "writer {writer} starved");
+            let lpa = expect_json(app.get_lpa(uid).await, 200).await;
+            let current = lpa["donor"]["lastName"].clone();
+            let changes = json!([{"key": "/donor/lastName", "old": current, "new": name}]);
+            let response = app.update(uid, "CORRECTION", changes).await;
+            match response.status().as_u16() {
+                201 => break,
+                400 => {
+                    let body: Value = response.json().await.unwrap();
+                    assert_eq!(body["errors"][0]["detail"], "does not match existing value");
+                    conflicts += 1;
+                }
+                other => panic!("unexpected status {other}"),
+            }
+        }
+    }
+    conflicts
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_renames_each_win_once_and_the_change_log_is_a_gapless_chain() {
+    // Arrange
+    let app = spawn_app_on(StoreChoice::Postgres).await;
+    let uid = app.given_lpa().await;
+
+    // Act
+    let conflicts: usize = futures_join(&app, &uid).await;
+
+    // Assert: every rename is in the log exactly once, and each one's `old` is the `new` of the
+    // one before it, so no update was lost or applied on top of a stale read.
+    let history = app
+        .send(Consumer::Sirius, Method::GET, &format!("/lpas/{uid}/updates"), None)
+        .await;
+    let history = expect_json(history, 200).await;
+    let mut records: Vec<&Value> = history.as_array().unwrap().iter().collect();
+    records.reverse();
+    assert_eq!(records.len(), WRITERS * NAMES_EACH);
+    let mut previous = json!("Zoller");
+    let mut seen = HashSet::new();
+    for record in &records {
+        let change = &record["changes"][0];
+        assert_eq!(change["old"], previous, "a rename was applied on a stale read");
+        assert!(seen.insert(change["new"].as_str().unwrap().to_owned()), "duplicate rename");
+        previous = change["new"].clone();
+    }
+    let lpa = expect_json(app.get_lpa(&uid).await, 200).await;
+    assert_eq!(lpa["donor"]["lastName"], previous);
+    assert!(conflicts > 0, "the writers should have collided at least once");
+}
+
+async fn futures_join(app: &TestApp, uid: &str) -> usize {
+    let writers = (0..WRITERS).map(|w| writer(app, uid, w));
+    join_all(writers).await.into_iter().sum()
+}
