@@ -40,7 +40,7 @@ run_tests --workspace
 
 echo "== tests (API suite on Postgres, one container per test)"
 # Each test waits mostly on its container, so more run at once than there are cores.
-LPA_TEST_STORE=postgres run_tests -p testkit --test api --test-threads 4
+LPA_TEST_STORE=postgres NEXTEST_TEST_THREADS=4 RUST_TEST_THREADS=4 run_tests -p testkit --test api
 
 echo "== doctests"
 cargo test --workspace --doc --locked

@@ -106,3 +106,16 @@ fn wait_with_bound(child: &mut std::process::Child, bound: Duration) -> std::pro
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn serve_on_postgres_without_a_database_url_fails_clearly() {
+    let output = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--store", "postgres"])
+        .env_remove("DATABASE_URL")
+        .env_remove("LPA_SIM_STORE")
+        .output()
+        .expect("lpa-sim runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--database-url"), "{stderr}");
+}
