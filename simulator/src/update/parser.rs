@@ -9,8 +9,8 @@
 use serde_json::Value;
 
 use crate::model::{
-    AttorneyStatus, Channel, Date, HowMakeDecisions, HowStepIn, IdentityCheckType, Lang, LpaStatus,
-    Timestamp,
+    AttorneyStatus, CanUse, Channel, Date, HowMakeDecisions, HowStepIn, IdentityCheckType, Lang,
+    LifeSustainingTreatment, LpaStatus, Timestamp,
 };
 use crate::problem::FieldError;
 
@@ -138,11 +138,13 @@ macro_rules! string_field_value {
 
 string_field_value!(
     AttorneyStatus,
+    CanUse,
     Channel,
     HowMakeDecisions,
     HowStepIn,
     IdentityCheckType,
     Lang,
+    LifeSustainingTreatment,
     LpaStatus
 );
 
@@ -187,6 +189,15 @@ pub(crate) mod check {
     /// A string that must not be empty.
     pub(crate) fn not_empty(value: &String) -> Option<&'static str> {
         value.is_empty().then_some("field is required")
+    }
+
+    /// A string that must be left empty, for keys that only make sense in another mode.
+    #[expect(
+        clippy::ptr_arg,
+        reason = "a validator takes its field's own type, here String"
+    )]
+    pub(crate) fn empty(value: &String) -> Option<&'static str> {
+        (!value.is_empty()).then_some("field must not be provided")
     }
 
     /// A timestamp that must be set.
@@ -242,11 +253,13 @@ pub(crate) mod check {
 
     enum_checks!(
         AttorneyStatus,
+        CanUse,
         Channel,
         HowMakeDecisions,
         HowStepIn,
         IdentityCheckType,
         Lang,
+        LifeSustainingTreatment,
         LpaStatus
     );
 }
