@@ -391,6 +391,32 @@ impl Note {
                 .collect(),
         }
     }
+
+    /// A note of `note_type` dated `datetime`, with the given values.
+    ///
+    /// The store dates notes with RFC 3339 at whole seconds, so any fraction of `datetime` is
+    /// left out; taking the instant from the caller keeps notes deterministic under test.
+    pub fn at(note_type: &str, datetime: Timestamp, values: &[(&str, String)]) -> Self {
+        Self {
+            note_type: note_type.to_owned(),
+            datetime: without_fraction(&datetime.to_string()),
+            values: values
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// Drops the fractional seconds of an RFC 3339 text, keeping its offset.
+fn without_fraction(text: &str) -> String {
+    let Some(dot) = text.find('.') else {
+        return text.to_owned();
+    };
+    let offset = text[dot..]
+        .find(['Z', '+', '-'])
+        .map_or(text.len(), |at| dot + at);
+    format!("{}{}", &text[..dot], &text[offset..])
 }
 
 impl Lpa {
@@ -487,6 +513,21 @@ mod tests {
         assert_eq!(lpa.find_attorney("b"), Some(1));
         assert_eq!(lpa.find_attorney("2"), None);
         assert_eq!(lpa.find_attorney("c"), None);
+    }
+
+    #[test]
+    fn note_at_is_dated_at_whole_seconds_with_its_offset_kept() {
+        let at = |text: &str| Timestamp::parse(text).expect("valid");
+        let note = Note::at(
+            "DONOR_NAME_CHANGE_V1",
+            at("2024-06-01T10:00:00.123456Z"),
+            &[("newName", "Jane Smith".to_owned())],
+        );
+        assert_eq!(note.note_type, "DONOR_NAME_CHANGE_V1");
+        assert_eq!(note.datetime, "2024-06-01T10:00:00Z");
+        assert_eq!(note.values["newName"], "Jane Smith");
+        let bst = Note::at("X", at("2024-06-01T11:00:00.5+01:00"), &[]);
+        assert_eq!(bst.datetime, "2024-06-01T11:00:00+01:00");
     }
 
     #[test]

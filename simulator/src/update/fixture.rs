@@ -4,12 +4,15 @@
 use serde_json::{Value, json};
 
 use super::{Change, Context};
-use crate::model::{Lpa, Timestamp};
+use crate::model::{Attorney, Lpa, Timestamp};
 
 /// The attorney's actor UID in [`lpa`].
 pub(crate) const ATTORNEY_UID: &str = "9ac5cb7c-fc75-40c7-8e53-059f36dbbe3d";
 /// The trust corporation's actor UID in [`lpa`].
 pub(crate) const TRUST_CORPORATION_UID: &str = "1d95993a-ffbb-484c-b2fe-f4cca51801da";
+
+/// The actor UID of [`replacement_attorney`].
+pub(crate) const REPLACEMENT_ATTORNEY_UID: &str = "5f1c1f1e-3c4b-4f0e-9d55-2d8f7c0f6a11";
 
 /// A context with a Make-and-register-style author.
 pub(crate) fn context() -> Context {
@@ -71,6 +74,22 @@ pub(crate) fn lpa() -> Lpa {
         "witnessedByCertificateProviderAt": "2000-01-02T13:13:14Z"
     }))
     .expect("fixture is a valid LPA")
+}
+
+/// An inactive replacement attorney, to push onto [`lpa`]'s attorneys.
+pub(crate) fn replacement_attorney() -> Attorney {
+    serde_json::from_value(json!({
+        "uid": REPLACEMENT_ATTORNEY_UID,
+        "firstNames": "Ida",
+        "lastName": "Reeve",
+        "address": {"line1": "2 Mill Lane", "town": "Ashby", "country": "GB"},
+        "dateOfBirth": "1985-03-04",
+        "status": "inactive",
+        "appointmentType": "replacement",
+        "channel": "online",
+        "email": "ida@example.com"
+    }))
+    .expect("fixture is a valid attorney")
 }
 
 /// A change from JSON values.

@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::model::{
-    AttorneyStatus, Channel, Date, HowMakeDecisions, HowStepIn, IdentityCheckType, Lang, LpaStatus,
-    Timestamp,
+    AttorneyStatus, CanUse, Channel, Date, HowMakeDecisions, HowStepIn, IdentityCheckType, Lang,
+    LifeSustainingTreatment, LpaStatus, Timestamp,
 };
 use crate::problem::FieldError;
 
@@ -140,11 +140,13 @@ macro_rules! string_field_value {
 
 string_field_value!(
     AttorneyStatus,
+    CanUse,
     Channel,
     HowMakeDecisions,
     HowStepIn,
     IdentityCheckType,
     Lang,
+    LifeSustainingTreatment,
     LpaStatus
 );
 
@@ -202,6 +204,15 @@ pub(crate) mod check {
         value.is_empty().then_some("field is required")
     }
 
+    /// A string that must be left empty, for keys that only make sense in another mode.
+    #[expect(
+        clippy::ptr_arg,
+        reason = "a validator takes its field's own type, here String"
+    )]
+    pub(crate) fn empty(value: &String) -> Option<&'static str> {
+        (!value.is_empty()).then_some("field must not be provided")
+    }
+
     /// A timestamp that must be set.
     pub(crate) fn time_set(value: &Timestamp) -> Option<&'static str> {
         value.is_zero().then_some("field is required")
@@ -256,11 +267,13 @@ pub(crate) mod check {
 
     enum_checks!(
         AttorneyStatus,
+        CanUse,
         Channel,
         HowMakeDecisions,
         HowStepIn,
         IdentityCheckType,
         Lang,
+        LifeSustainingTreatment,
         LpaStatus
     );
 }
