@@ -46,7 +46,12 @@ async fn concurrent_renames_each_win_once_and_the_change_log_is_a_gapless_chain(
     // Assert: every rename is in the log exactly once, and each one's `old` is the `new` of the
     // one before it, so no update was lost or applied on top of a stale read.
     let history = app
-        .send(Consumer::Sirius, Method::GET, &format!("/lpas/{uid}/updates"), None)
+        .send(
+            Consumer::Sirius,
+            Method::GET,
+            &format!("/lpas/{uid}/updates"),
+            None,
+        )
         .await;
     let history = expect_json(history, 200).await;
     let mut records: Vec<&Value> = history.as_array().unwrap().iter().collect();
@@ -56,13 +61,22 @@ async fn concurrent_renames_each_win_once_and_the_change_log_is_a_gapless_chain(
     let mut seen = HashSet::new();
     for record in &records {
         let change = &record["changes"][0];
-        assert_eq!(change["old"], previous, "a rename was applied on a stale read");
-        assert!(seen.insert(change["new"].as_str().unwrap().to_owned()), "duplicate rename");
+        assert_eq!(
+            change["old"], previous,
+            "a rename was applied on a stale read"
+        );
+        assert!(
+            seen.insert(change["new"].as_str().unwrap().to_owned()),
+            "duplicate rename"
+        );
         previous = change["new"].clone();
     }
     let lpa = expect_json(app.get_lpa(&uid).await, 200).await;
     assert_eq!(lpa["donor"]["lastName"], previous);
-    assert!(conflicts > 0, "the writers should have collided at least once");
+    assert!(
+        conflicts > 0,
+        "the writers should have collided at least once"
+    );
 }
 
 async fn futures_join(app: &TestApp, uid: &str) -> usize {

@@ -33,8 +33,15 @@ async fn paused_database_is_answered_503_within_the_bound_and_served_again_after
     // Assert
     assert_eq!(during.0, 503, "while paused");
     assert!(during.1.is_some(), "503 carries Retry-After");
-    assert!(during.2 < TEST_DB_TIMEOUT + MARGIN, "answered after {:?}", during.2);
-    assert_eq!(after.0, 200, "service is back without restarting the simulator");
+    assert!(
+        during.2 < TEST_DB_TIMEOUT + MARGIN,
+        "answered after {:?}",
+        during.2
+    );
+    assert_eq!(
+        after.0, 200,
+        "service is back without restarting the simulator"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -52,8 +59,15 @@ async fn stopped_database_is_answered_503_and_served_again_after_start() {
 
     // Assert
     assert_eq!(during.0, 503, "while stopped");
-    assert!(during.2 < TEST_DB_TIMEOUT + MARGIN, "answered after {:?}", during.2);
-    assert_eq!(after.0, 200, "service is back without restarting the simulator");
+    assert!(
+        during.2 < TEST_DB_TIMEOUT + MARGIN,
+        "answered after {:?}",
+        during.2
+    );
+    assert_eq!(
+        after.0, 200,
+        "service is back without restarting the simulator"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -62,11 +76,15 @@ async fn a_write_during_an_outage_is_refused_not_lost_and_can_be_retried() {
     let app = spawn_app_on(StoreChoice::Postgres).await;
     let uid = app.given_lpa().await;
     let database = app.database().expect("a Postgres app has a database");
-    let changes = serde_json::json!([{"key": "/donor/lastName", "old": "Zoller", "new": "Perkins"}]);
+    let changes =
+        serde_json::json!([{"key": "/donor/lastName", "old": "Zoller", "new": "Perkins"}]);
 
     // Act
     database.pause().await.unwrap();
-    let refused = app.update(&uid, "CORRECTION", changes.clone()).await.status();
+    let refused = app
+        .update(&uid, "CORRECTION", changes.clone())
+        .await
+        .status();
     database.unpause().await.unwrap();
     let retried = app.update(&uid, "CORRECTION", changes).await.status();
 

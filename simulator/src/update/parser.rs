@@ -369,11 +369,6 @@ impl Parser {
         self
     }
 
-    /// True when some change has exactly this key (before it is read).
-    pub(crate) fn has(&self, key: &str) -> bool {
-        self.changes.iter().any(|c| c.key == key)
-    }
-
     /// Runs `read` over the changes under `prefix`, with keys relative to it. When none are
     /// present and `optional` is false, reports `missing <prefix>/...`.
     pub(crate) fn prefix(
