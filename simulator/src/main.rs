@@ -63,7 +63,7 @@ struct TokenArgs {
     /// `iss`: opg.poas.makeregister, opg.poas.use or opg.poas.sirius.
     #[arg(long)]
     issuer: String,
-    /// `sub`: a URN, e.g. urn:opg:poas:makeregister:users:<uuid>.
+    /// `sub`: a URN, e.g. `urn:opg:poas:makeregister:users:<uuid>`.
     #[arg(long)]
     subject: String,
     /// Secret to sign with; defaults to the LPA store's public test secret.
