@@ -117,21 +117,32 @@ impl TestDatabase {
 async fn start_container() -> anyhow::Result<(ContainerAsync<Postgres>, String)> {
     let image = std::env::var("LPA_POSTGRES_IMAGE").unwrap_or_else(|_| DEFAULT_IMAGE.to_owned());
     let (name, tag) = image.rsplit_once(':').unwrap_or((image.as_str(), "latest"));
-    let port = free_port()?;
-    let container = Postgres::default()
-        .with_name(name)
-        .with_tag(tag)
-        .with_mapped_port(port, 5432.tcp())
-        .with_startup_timeout(Duration::from_secs(60))
-        .start()
-        .await
-        .with_context(|| {
-            format!("Failed to start Postgres from {image}: is Docker running and the image there? (ci/docker.sh, ci/postgres-image.sh)")
-        })?;
-    Ok((
-        container,
-        format!("postgres://postgres:postgres@127.0.0.1:{port}/postgres"),
-    ))
+    // A port free on the host can still be held by Docker's allocator for another test's
+    // container; such a clash is retried on another port.
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let port = free_port()?;
+        let started = Postgres::default()
+            .with_name(name)
+            .with_tag(tag)
+            .with_mapped_port(port, 5432.tcp())
+            .with_startup_timeout(Duration::from_secs(60))
+            .start()
+            .await;
+        match started {
+            Ok(container) => {
+                let url = format!("postgres://postgres:postgres@127.0.0.1:{port}/postgres");
+                return Ok((container, url));
+            }
+            Err(e) if attempts < 5 && e.to_string().contains("already allocated") => continue,
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context(format!(
+                    "Failed to start Postgres from {image}: is Docker running and the image there? (ci/docker.sh, ci/postgres-image.sh)"
+                )));
+            }
+        }
+    }
 }
 
 fn free_port() -> anyhow::Result<u16> {
