@@ -6,13 +6,17 @@ use std::io;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRef, Request};
+use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
 
-use crate::auth::{DEFAULT_SECRET, Verifier};
+use crate::auth::{DEFAULT_SECRET, JWT_HEADER, Verifier};
+use crate::gateway::Gateway;
+use crate::journal::{Journal, RecordedRequest};
+use crate::model::Timestamp;
+use crate::outbox::{Outbox, replay};
 use crate::problem::ApiError;
 use crate::routes::{admin, health, lpas, updates};
 use crate::store::{MemoryStore, Store};
@@ -24,9 +28,10 @@ pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
 /// What every handler shares.
 #[derive(Clone, Debug)]
 pub(crate) struct AppState {
-    pub(crate) store: Arc<dyn Store>,
+    pub(crate) gateway: Gateway,
     pub(crate) verifier: Verifier,
     pub(crate) body_limit: usize,
+    pub(crate) journal: Journal,
 }
 
 impl FromRef<AppState> for Verifier {
@@ -54,9 +59,10 @@ impl Simulator {
     pub fn new(store: Arc<dyn Store>) -> Self {
         Self {
             state: AppState {
-                store,
+                gateway: Gateway::new(store, None),
                 verifier: Verifier::new(DEFAULT_SECRET),
                 body_limit: DEFAULT_BODY_LIMIT,
+                journal: Journal::default(),
             },
         }
     }
@@ -78,6 +84,15 @@ impl Simulator {
         self
     }
 
+    /// Queue mode: while the database is away, writes are kept in `outbox` (202) and applied
+    /// when it is back, and reads answer the last known state marked stale. Without it the
+    /// simulator fails fast with 503.
+    pub fn with_outbox(mut self, outbox: Outbox) -> Self {
+        let store = self.state.gateway.store().clone();
+        self.state.gateway = Gateway::new(store, Some(outbox));
+        self
+    }
+
     /// The router, for serving or for `oneshot` tests.
     pub fn router(&self) -> Router {
         Router::new()
@@ -91,28 +106,71 @@ impl Simulator {
             .route("/lpas/{uid}/static", get(lpas::get_static))
             .route("/__admin/events", get(admin::events))
             .route("/__admin/images/{*path}", get(admin::image))
+            .route("/__admin/health", get(admin::health))
+            .route("/__admin/outbox", get(admin::outbox))
+            .route("/__admin/operations", get(admin::operations))
+            .route("/__admin/operations/{id}", get(admin::operation))
+            .route(
+                "/__admin/requests",
+                get(admin::requests).delete(admin::clear_requests),
+            )
             .fallback(|| async { ApiError::NotFound })
             .layer(DefaultBodyLimit::max(self.state.body_limit))
-            .layer(middleware::from_fn(log_request))
+            .layer(middleware::from_fn_with_state(
+                self.state.clone(),
+                record_request,
+            ))
             .with_state(self.state.clone())
     }
 
     /// Serves on `listener` until `shutdown` completes, then finishes the requests in flight.
+    /// In queue mode the outbox is replayed meanwhile; an operation being applied when
+    /// `shutdown` comes is finished first, and the rest stay on disk for the next start.
     pub async fn run(
         self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        axum::serve(listener, self.router())
+        let (stop_replay, replay_stopped) = tokio::sync::oneshot::channel::<()>();
+        let replayer = tokio::spawn(replay::run(self.state.gateway.clone(), async {
+            replay_stopped.await.ok();
+        }));
+        let served = axum::serve(listener, self.router())
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        stop_replay.send(()).ok();
+        replayer.await.ok();
+        served
     }
 }
 
-async fn log_request(request: Request, next: Next) -> Response {
-    let method = request.method().clone();
+/// Logs every request and keeps non-admin ones in the journal.
+async fn record_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let at = Timestamp::now();
+    let started = std::time::Instant::now();
+    let method = request.method().to_string();
     let path = request.uri().path().to_owned();
+    let query = request.uri().query().map(str::to_owned);
+    let issuer = request
+        .headers()
+        .get(JWT_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|token| state.verifier.verify(Some(token)).ok())
+        .map(|caller| caller.issuer);
     let response = next.run(request).await;
-    tracing::debug!(%method, %path, status = response.status().as_u16(), "request");
+    let status = response.status().as_u16();
+    tracing::debug!(%method, %path, status, "request");
+    if !path.starts_with("/__admin") {
+        state.journal.record(RecordedRequest {
+            sequence: 0,
+            at,
+            method,
+            path,
+            query,
+            issuer,
+            status,
+            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        });
+    }
     response
 }

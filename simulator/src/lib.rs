@@ -6,7 +6,11 @@
 //! - [`create`]: defaults and validation of new LPAs;
 //! - [`update`]: the update engine, one module per kind of update;
 //! - [`auth`]: the JWT checks of the `X-Jwt-Authorization` header, and token issuing;
-//! - [`store`]: the storage interface and its in-memory implementation;
+//! - [`store`]: the storage interface, with in-memory and Postgres implementations;
+//! - `gateway`: between the API and the store, where the behaviour during a database outage
+//!   lives (fail fast, or queue writes and serve stale reads);
+//! - [`outbox`]: queue mode's durable outbox of accepted writes, and their replay;
+//! - [`journal`]: the recent requests, for the admin API;
 //! - [`problem`]: the store's error body and the error type handlers answer with;
 //! - `routes`: the HTTP handlers, a file per resource;
 //! - [`app`]: the router and the one entry point, [`Simulator::run`].
@@ -24,10 +28,14 @@
 pub mod app;
 pub mod auth;
 pub mod create;
+mod gateway;
+pub mod journal;
 pub mod model;
+pub mod outbox;
 pub mod problem;
 mod routes;
 pub mod store;
 pub mod update;
 
 pub use app::Simulator;
+pub use gateway::OnDbOffline;

@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
-use simulator::Simulator;
 use simulator::auth::{self, DEFAULT_SECRET, ISSUERS, TokenRequest};
+use simulator::outbox::Outbox;
 use simulator::store::{PostgresStore, StoreError};
+use simulator::{OnDbOffline, Simulator};
 use tracing_subscriber::EnvFilter;
 
 /// A faithful simulator of the OPG LPA store API.
@@ -45,6 +46,13 @@ struct ServeArgs {
     /// 503 with Retry-After.
     #[arg(long, env = "LPA_SIM_DB_TIMEOUT_MS", default_value_t = 3000, value_parser = clap::value_parser!(u64).range(1..=600_000))]
     db_timeout_ms: u64,
+    /// What to do while the database is unavailable: answer 503 (`fail-fast`), or accept writes
+    /// into the outbox with 202 and answer reads from the last known state (`queue`).
+    #[arg(long, env = "LPA_SIM_ON_DB_OFFLINE", value_enum, default_value_t = OnDbOffline::FailFast)]
+    on_db_offline: OnDbOffline,
+    /// Directory where queue mode keeps accepted writes durably (required with `queue`).
+    #[arg(long, env = "LPA_SIM_OUTBOX")]
+    outbox: Option<std::path::PathBuf>,
     /// Largest request body accepted, in bytes; larger ones get 413.
     #[arg(long, env = "LPA_SIM_BODY_LIMIT", default_value_t = simulator::app::DEFAULT_BODY_LIMIT)]
     body_limit: usize,
@@ -100,6 +108,25 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     .with_jwt_secret(&secret)
     .with_body_limit(args.body_limit);
+    let simulator = match (args.on_db_offline, &args.outbox) {
+        (OnDbOffline::Queue, Some(dir)) => {
+            let outbox = Outbox::open(dir)
+                .with_context(|| format!("Failed to open the outbox in {}", dir.display()))?;
+            let pending = outbox.pending_count();
+            tracing::info!(dir = %dir.display(), pending, "queue mode: writes are kept while the database is away");
+            simulator.with_outbox(outbox)
+        }
+        (OnDbOffline::Queue, None) => {
+            anyhow::bail!(
+                "--on-db-offline queue needs --outbox DIR (or LPA_SIM_OUTBOX) to keep accepted writes"
+            )
+        }
+        (OnDbOffline::FailFast, Some(_)) => {
+            tracing::warn!("--outbox is ignored in fail-fast mode");
+            simulator
+        }
+        (OnDbOffline::FailFast, None) => simulator,
+    };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("Failed to listen on {}", args.listen))?;

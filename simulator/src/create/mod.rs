@@ -10,10 +10,13 @@ mod defaults;
 mod fixture;
 mod validate;
 
+use base64::Engine;
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::model::{Channel, Lpa, LpaStatus, Timestamp};
+use crate::model::{Channel, Image, Lpa, LpaStatus, Timestamp};
 use crate::problem::FieldError;
+use crate::store::{Event, ImageObject, NewLpa};
 
 /// What became of a create request that may be stored.
 #[derive(Debug)]
@@ -51,6 +54,68 @@ pub fn prepare(mut lpa: Lpa, uid: &str, now: Timestamp) -> Result<Prepared, Vec<
     } else {
         Err(findings)
     }
+}
+
+/// Prepares a create request for the store: the LPA with its uploaded images replaced by their
+/// object paths and hashes, the image bytes, and the `CREATE` event. Needs no database, so queue
+/// mode can run it before accepting the write.
+pub fn new_lpa(body: Lpa, uid: &str, now: Timestamp) -> Result<NewLpa, Vec<FieldError>> {
+    let prepared = prepare(body, uid, now)?;
+    if !prepared.paper_findings.is_empty() {
+        tracing::info!(%uid, findings = ?prepared.paper_findings, "paper LPA stored with validation findings");
+    }
+    let mut lpa = prepared.lpa;
+    let mut images = Vec::new();
+    store_images(
+        uid,
+        "rc",
+        &mut lpa.restrictions_and_conditions_images,
+        &mut images,
+    )?;
+    store_images(
+        uid,
+        "amd",
+        &mut lpa.how_attorneys_make_decisions_details_images,
+        &mut images,
+    )?;
+    let event = Event::lpa_updated(uid, "CREATE", now);
+    Ok(NewLpa { lpa, images, event })
+}
+
+/// Replaces uploaded images by their object paths (`<uid>/scans/<prefix>_<i>_<filename>`) and
+/// hex SHA-256 hashes, collecting the bytes to store.
+fn store_images(
+    uid: &str,
+    prefix: &str,
+    list: &mut [Image],
+    objects: &mut Vec<ImageObject>,
+) -> Result<(), Vec<FieldError>> {
+    let field = if prefix == "rc" {
+        "restrictionsAndConditionsImages"
+    } else {
+        "howAttorneysMakeDecisionsDetailsImages"
+    };
+    for (i, image) in list.iter_mut().enumerate() {
+        let Image::Upload { filename, data } = image else {
+            continue;
+        };
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data.as_bytes())
+            .map_err(|_| {
+                vec![FieldError::new(
+                    format!("/{field}/{i}/data"),
+                    "invalid format",
+                )]
+            })?;
+        let path = format!("{uid}/scans/{prefix}_{i}_{filename}");
+        let hash = format!("{:x}", Sha256::digest(&bytes));
+        objects.push(ImageObject {
+            path: path.clone(),
+            bytes,
+        });
+        *image = Image::Stored { path, hash };
+    }
+    Ok(())
 }
 
 /// Gives a fresh v4 UUID to every actor that arrived without one.

@@ -1,32 +1,47 @@
-//! `/__admin/...`: what a consumer needs to see besides the API itself.
+//! `/__admin/...`: what a consumer or QA needs besides the API itself.
 //!
 //! - `GET /__admin/events?after=N`: the `lpa-updated` events the real store would have
-//!   published, oldest first, so consumers can test their event handling.
-//! - `GET /__admin/images/{path}`: the bytes behind a "presigned" image URL.
+//!   published, oldest first, so consumers can test their event handling;
+//! - `GET /__admin/images/{path}`: the bytes behind a "presigned" image URL;
+//! - `GET /__admin/health`: the truth about the database (200 when it answers, 503 when not),
+//!   unlike `/health-check`, which always answers 200 as the real store does;
+//! - `GET /__admin/outbox`, `GET /__admin/operations`, `GET /__admin/operations/{id}`: queued
+//!   writes and what became of them;
+//! - `GET /__admin/requests?after=N`, `DELETE /__admin/requests`: the journal of requests.
 
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::IntoResponse;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::app::AppState;
-use crate::problem::ApiError;
+use crate::outbox::OperationState;
+use crate::problem::{ApiError, FieldError};
 
 #[derive(Debug, Deserialize)]
-pub(crate) struct EventsQuery {
+pub(crate) struct AfterQuery {
     #[serde(default)]
     after: u64,
+}
+
+fn after(query: Result<Query<AfterQuery>, QueryRejection>) -> Result<u64, ApiError> {
+    query.map(|Query(q)| q.after).map_err(|e| {
+        ApiError::Invalid(vec![FieldError::new(
+            "/after",
+            format!("must be a whole number: {}", e.body_text()),
+        )])
+    })
 }
 
 /// `GET /__admin/events`.
 pub(crate) async fn events(
     State(state): State<AppState>,
-    query: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<AfterQuery>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let Query(query) = query.map_err(|e| ApiError::MalformedBody(e.body_text()))?;
-    let events = state.store.events(query.after).await?;
+    let events = state.gateway.store().events(after(query)?).await?;
     Ok(Json(json!({ "events": events })))
 }
 
@@ -35,6 +50,68 @@ pub(crate) async fn image(
     State(state): State<AppState>,
     Path(path): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let bytes = state.store.image(&path).await?;
+    let bytes = state.gateway.store().image(&path).await?;
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes))
+}
+
+/// `GET /__admin/health`.
+pub(crate) async fn health(State(state): State<AppState>) -> Response {
+    let report = state.gateway.health().await;
+    let status = if report.database == "up" {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(report)).into_response()
+}
+
+/// `GET /__admin/outbox`: pending operations, oldest first.
+pub(crate) async fn outbox(State(state): State<AppState>) -> Json<Value> {
+    let Some(outbox) = state.gateway.outbox() else {
+        return Json(json!({"mode": "fail-fast", "pending": []}));
+    };
+    let pending: Vec<_> = outbox
+        .operations()
+        .into_iter()
+        .filter(|o| o.state == OperationState::Queued)
+        .collect();
+    Json(json!({"mode": "queue", "pending": pending}))
+}
+
+/// `GET /__admin/operations`: every operation accepted while the database was away.
+pub(crate) async fn operations(State(state): State<AppState>) -> Json<Value> {
+    let operations = state
+        .gateway
+        .outbox()
+        .map(crate::outbox::Outbox::operations)
+        .unwrap_or_default();
+    Json(json!({ "operations": operations }))
+}
+
+/// `GET /__admin/operations/{id}`.
+pub(crate) async fn operation(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<crate::outbox::Operation>, ApiError> {
+    state
+        .gateway
+        .outbox()
+        .and_then(|outbox| outbox.operation(&id))
+        .map(Json)
+        .ok_or(ApiError::NotFound)
+}
+
+/// `GET /__admin/requests`.
+pub(crate) async fn requests(
+    State(state): State<AppState>,
+    query: Result<Query<AfterQuery>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let requests = state.journal.since(after(query)?);
+    Ok(Json(json!({ "requests": requests })))
+}
+
+/// `DELETE /__admin/requests`.
+pub(crate) async fn clear_requests(State(state): State<AppState>) -> StatusCode {
+    state.journal.clear();
+    StatusCode::NO_CONTENT
 }

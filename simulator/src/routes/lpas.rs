@@ -2,23 +2,26 @@
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use base64::Engine;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
+use serde_json::json;
 
 use crate::app::AppState;
 use crate::auth::Caller;
-use crate::create;
-use crate::model::{Image, Lpa, Timestamp};
+use crate::gateway::{Freshness, Written};
+use crate::model::{Image, Lpa};
+use crate::outbox::Operation;
 use crate::problem::{ApiError, FieldError};
-use crate::store::{Event, ImageObject, NewLpa, StoreError};
+use crate::store::StoreError;
 
 use super::extract::JsonBody;
 
 /// The most UIDs one `POST /lpas` may ask for (DynamoDB BatchGetItem's limit).
 const MAX_UIDS: usize = 100;
+
+/// The header that marks an answer from the last known state while the database is away.
+pub(crate) const STALE_HEADER: &str = "x-lpa-store-stale";
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
@@ -35,75 +38,45 @@ impl From<StoreError> for ApiError {
     }
 }
 
-/// `PUT /lpas/{uid}`: 201 `{}`.
+/// 202 for a write kept in the outbox: the operation, and where to follow it.
+pub(crate) fn accepted(operation: &Operation) -> Response {
+    let status_url = format!("/__admin/operations/{}", operation.id);
+    let body = json!({
+        "operationId": operation.id,
+        "status": operation.state,
+        "statusUrl": status_url,
+    });
+    let mut response = (StatusCode::ACCEPTED, Json(body)).into_response();
+    if let Ok(location) = HeaderValue::from_str(&status_url) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
+}
+
+/// Marks a response built from the last known state.
+pub(crate) fn mark(mut response: Response, freshness: Freshness) -> Response {
+    if freshness == Freshness::Stale {
+        let headers = response.headers_mut();
+        headers.insert(STALE_HEADER, HeaderValue::from_static("true"));
+        headers.insert(
+            header::WARNING,
+            HeaderValue::from_static("110 lpa-sim \"Response is Stale\""),
+        );
+    }
+    response
+}
+
+/// `PUT /lpas/{uid}`: 201 `{}`, or 202 when queued.
 pub(crate) async fn put_lpa(
     State(state): State<AppState>,
     _caller: Caller,
     Path(uid): Path<String>,
     JsonBody(lpa): JsonBody<Lpa>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    match state.store.get(&uid).await {
-        Ok(_) => return Err(ApiError::AlreadyExists),
-        Err(StoreError::NotFound(_)) => {}
-        Err(e) => return Err(e.into()),
-    }
-    let now = Timestamp::now();
-    let prepared = create::prepare(lpa, &uid, now).map_err(ApiError::Invalid)?;
-    if !prepared.paper_findings.is_empty() {
-        tracing::info!(%uid, findings = ?prepared.paper_findings, "paper LPA stored with validation findings");
-    }
-    let mut lpa = prepared.lpa;
-    let mut images = Vec::new();
-    store_images(
-        &uid,
-        "rc",
-        &mut lpa.restrictions_and_conditions_images,
-        &mut images,
-    )?;
-    store_images(
-        &uid,
-        "amd",
-        &mut lpa.how_attorneys_make_decisions_details_images,
-        &mut images,
-    )?;
-    let event = Event::lpa_updated(&uid, "CREATE", now);
-    state.store.create(NewLpa { lpa, images, event }).await?;
-    Ok((StatusCode::CREATED, Json(json!({}))))
-}
-
-/// Replaces uploaded images by their object paths and hashes, collecting the bytes to store.
-fn store_images(
-    uid: &str,
-    prefix: &str,
-    list: &mut [Image],
-    objects: &mut Vec<ImageObject>,
-) -> Result<(), ApiError> {
-    let field = if prefix == "rc" {
-        "restrictionsAndConditionsImages"
-    } else {
-        "howAttorneysMakeDecisionsDetailsImages"
-    };
-    for (i, image) in list.iter_mut().enumerate() {
-        let Image::Upload { filename, data } = image else {
-            continue;
-        };
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(data.as_bytes())
-            .map_err(|_| {
-                ApiError::Invalid(vec![FieldError::new(
-                    format!("/{field}/{i}/data"),
-                    "invalid format",
-                )])
-            })?;
-        let path = format!("{uid}/scans/{prefix}_{i}_{filename}");
-        let hash = format!("{:x}", Sha256::digest(&bytes));
-        objects.push(ImageObject {
-            path: path.clone(),
-            bytes,
-        });
-        *image = Image::Stored { path, hash };
-    }
-    Ok(())
+) -> Result<Response, ApiError> {
+    Ok(match state.gateway.create(&uid, lpa).await? {
+        Written::Now(()) => (StatusCode::CREATED, Json(json!({}))).into_response(),
+        Written::Queued(operation) => accepted(&operation),
+    })
 }
 
 /// True when the query string has the `presign-images` flag (presence alone counts).
@@ -140,12 +113,12 @@ pub(crate) async fn get_lpa(
     Path(uid): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-) -> Result<Json<Lpa>, ApiError> {
-    let mut lpa = state.store.get(&uid).await?;
+) -> Result<Response, ApiError> {
+    let (mut lpa, freshness) = state.gateway.get(&uid).await?;
     if wants_presigned(query.as_deref()) {
         presign(&mut lpa, &headers);
     }
-    Ok(Json(lpa))
+    Ok(mark(Json(lpa).into_response(), freshness))
 }
 
 #[derive(Debug, Deserialize)]
@@ -160,7 +133,7 @@ pub(crate) async fn get_many(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     JsonBody(body): JsonBody<GetMany>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let Some(uids) = body.uids else {
         return Err(ApiError::Invalid(vec![FieldError::new(
             "/uids",
@@ -173,11 +146,14 @@ pub(crate) async fn get_many(
             format!("must not contain more than {MAX_UIDS} UIDs"),
         )]));
     }
-    let mut lpas = state.store.get_many(&uids).await?;
+    let (mut lpas, freshness) = state.gateway.get_many(&uids).await?;
     if wants_presigned(query.as_deref()) {
         lpas.iter_mut().for_each(|lpa| presign(lpa, &headers));
     }
-    Ok(Json(json!({ "lpas": lpas })))
+    Ok(mark(
+        Json(json!({ "lpas": lpas })).into_response(),
+        freshness,
+    ))
 }
 
 /// `GET /lpas/{uid}/static`: the LPA as first stored.
@@ -186,7 +162,7 @@ pub(crate) async fn get_static(
     _caller: Caller,
     Path(uid): Path<String>,
 ) -> Result<Json<Lpa>, ApiError> {
-    Ok(Json(state.store.get_static(&uid).await?))
+    Ok(Json(state.gateway.store().get_static(&uid).await?))
 }
 
 #[cfg(test)]

@@ -126,4 +126,8 @@ impl Store for MemoryStore {
             .cloned()
             .ok_or_else(|| StoreError::NotFound(path.to_owned()))
     }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }

@@ -154,4 +154,7 @@ pub trait Store: Send + Sync + fmt::Debug {
 
     /// An image's bytes by object path.
     async fn image(&self, path: &str) -> Result<Vec<u8>, StoreError>;
+
+    /// Checks that the storage answers now (bounded like every other call).
+    async fn ping(&self) -> Result<(), StoreError>;
 }

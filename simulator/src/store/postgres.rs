@@ -303,6 +303,18 @@ impl Store for PostgresStore {
         })
         .await
     }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.bounded(ping_database(&self.pool)).await
+    }
+}
+
+async fn ping_database(pool: &PgPool) -> Result<(), StoreError> {
+    sqlx::query("SELECT 1")
+        .execute(pool)
+        .await
+        .map(drop)
+        .map_err(classify)
 }
 
 async fn insert_event(

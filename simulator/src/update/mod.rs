@@ -225,6 +225,19 @@ pub fn apply(request: &UpdateRequest, lpa: &mut Lpa, ctx: &Context) -> Result<()
     }
 }
 
+/// The checks that need no LPA: the redundant-change rule and a known type. Queue mode runs
+/// them before accepting an update while the database is away.
+pub fn precheck(request: &UpdateRequest) -> Result<(), Vec<FieldError>> {
+    let redundant = redundant_changes(&request.changes);
+    if !redundant.is_empty() {
+        return Err(redundant);
+    }
+    if request.update_type.parse::<UpdateType>().is_err() {
+        return Err(vec![FieldError::new("/type", "invalid value")]);
+    }
+    Ok(())
+}
+
 /// The redundant-change rule: a change whose `old` equals its `new` (with `null` and `""`
 /// counting as equal) is refused, one error per offending change.
 fn redundant_changes(changes: &[Change]) -> Vec<FieldError> {

@@ -1,0 +1,332 @@
+//! Between the API and the store: where the behaviour chosen for a database outage lives.
+//!
+//! In `fail-fast` mode every request that needs the database goes to it, and an outage is
+//! answered with 503 and `Retry-After` within the store's bound. In `queue` mode, a write that
+//! passes every check that needs no database is kept in the durable [`Outbox`] and answered with
+//! 202 when the database is away (or when earlier writes of the same LPA are still queued), and
+//! reads answer the last state the simulator saw, marked stale. The gateway also keeps the
+//! truth about the database's health, for the admin health route.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::create;
+use crate::model::{Lpa, Timestamp};
+use crate::outbox::{Operation, Outbox, Work};
+use crate::problem::ApiError;
+use crate::store::{ChangeRecord, Event, NewLpa, Store, StoreError};
+use crate::update::{self, Context, UpdateRequest};
+
+/// What the simulator does with requests while its database is unavailable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum OnDbOffline {
+    /// Answer 503 with `Retry-After`, within the database bound.
+    #[default]
+    FailFast,
+    /// Accept writes into a durable outbox (202) and answer reads from the last known state.
+    Queue,
+}
+
+/// A write done now, or accepted for later.
+#[derive(Debug)]
+pub(crate) enum Written<T> {
+    /// Applied to the store.
+    Now(T),
+    /// In the outbox, to be applied when the database is back.
+    Queued(Operation),
+}
+
+/// Whether a read reflects the database now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Freshness {
+    /// Read from the database.
+    Current,
+    /// The last state seen before the database became unavailable.
+    Stale,
+}
+
+/// What the admin health route reports.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct HealthReport {
+    pub(crate) database: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) reason: Option<String>,
+    pub(crate) on_db_offline: OnDbOffline,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) pending_operations: Option<usize>,
+}
+
+#[derive(Debug, Default)]
+struct Health {
+    down: AtomicBool,
+    reason: Mutex<Option<String>>,
+}
+
+/// See the module docs.
+#[derive(Clone, Debug)]
+pub(crate) struct Gateway {
+    store: Arc<dyn Store>,
+    outbox: Option<Outbox>,
+    known: Arc<Mutex<HashMap<String, Lpa>>>,
+    health: Arc<Health>,
+}
+
+impl Gateway {
+    pub(crate) fn new(store: Arc<dyn Store>, outbox: Option<Outbox>) -> Self {
+        Self {
+            store,
+            outbox,
+            known: Arc::default(),
+            health: Arc::default(),
+        }
+    }
+
+    pub(crate) fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub(crate) fn outbox(&self) -> Option<&Outbox> {
+        self.outbox.as_ref()
+    }
+
+    pub(crate) fn mode(&self) -> OnDbOffline {
+        if self.outbox.is_some() {
+            OnDbOffline::Queue
+        } else {
+            OnDbOffline::FailFast
+        }
+    }
+
+    /// Notes what a store call said about the database's health.
+    fn observe<T>(&self, result: &Result<T, StoreError>) {
+        match result {
+            Err(StoreError::Unavailable(reason)) => {
+                self.health.down.store(true, Ordering::SeqCst);
+                *self.health.reason.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some(reason.clone());
+            }
+            _ => self.health.down.store(false, Ordering::SeqCst),
+        }
+    }
+
+    fn remember(&self, lpa: &Lpa) {
+        self.known
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(lpa.uid.clone(), lpa.clone());
+    }
+
+    fn recall(&self, uid: &str) -> Option<Lpa> {
+        self.known
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(uid)
+            .cloned()
+    }
+
+    /// True when a write for `uid` must go to the outbox without trying the store: the
+    /// database is known to be away, or earlier writes of this LPA are still queued.
+    fn must_queue(&self, uid: &str) -> bool {
+        self.outbox.as_ref().is_some_and(|outbox| {
+            self.health.down.load(Ordering::SeqCst) || outbox.has_pending_for(uid)
+        })
+    }
+
+    async fn enqueue(&self, uid: &str, work: Work, now: Timestamp) -> Result<Operation, ApiError> {
+        let outbox = self.outbox.as_ref().expect("only queue mode enqueues");
+        let accepted = outbox.accept(uid, work, now).await.map_err(|e| {
+            ApiError::Internal(
+                anyhow::Error::new(e).context("Failed to keep the write in the outbox"),
+            )
+        })?;
+        tracing::info!(%uid, operation = %accepted.id, "write queued until the database is back");
+        Ok(outbox
+            .operation(&accepted.id)
+            .expect("an accepted operation is listed"))
+    }
+
+    /// `PUT /lpas/{uid}`.
+    pub(crate) async fn create(&self, uid: &str, body: Lpa) -> Result<Written<()>, ApiError> {
+        let now = Timestamp::now();
+        if self.must_queue(uid) {
+            let new = create::new_lpa(body, uid, now).map_err(ApiError::Invalid)?;
+            return Ok(Written::Queued(
+                self.enqueue(uid, Work::create(&new), now).await?,
+            ));
+        }
+        let existing = self.store.get(uid).await;
+        self.observe(&existing);
+        match existing {
+            Ok(_) => return Err(ApiError::AlreadyExists),
+            Err(StoreError::NotFound(_)) => {}
+            Err(StoreError::Unavailable(_)) if self.outbox.is_some() => {
+                let new = create::new_lpa(body, uid, now).map_err(ApiError::Invalid)?;
+                return Ok(Written::Queued(
+                    self.enqueue(uid, Work::create(&new), now).await?,
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let new = create::new_lpa(body, uid, now).map_err(ApiError::Invalid)?;
+        match self.write_create(new.clone()).await {
+            Err(StoreError::Unavailable(_)) if self.outbox.is_some() => Ok(Written::Queued(
+                self.enqueue(uid, Work::create(&new), now).await?,
+            )),
+            result => result.map(Written::Now).map_err(ApiError::from),
+        }
+    }
+
+    /// Writes a new LPA now.
+    pub(crate) async fn write_create(&self, new: NewLpa) -> Result<(), StoreError> {
+        let lpa = new.lpa.clone();
+        let result = self.store.create(new).await;
+        self.observe(&result);
+        if result.is_ok() {
+            self.remember(&lpa);
+        }
+        result
+    }
+
+    /// `POST /lpas/{uid}/updates`.
+    pub(crate) async fn update(
+        &self,
+        uid: &str,
+        request: UpdateRequest,
+        author: String,
+    ) -> Result<Written<Lpa>, ApiError> {
+        let ctx = Context {
+            author,
+            now: Timestamp::now(),
+        };
+        if self.must_queue(uid) {
+            return self.queue_update(uid, request, ctx).await;
+        }
+        match self.write_update(uid, &request, &ctx).await {
+            Err(StoreError::Unavailable(_)) if self.outbox.is_some() => {
+                self.queue_update(uid, request, ctx).await
+            }
+            result => result.map(Written::Now).map_err(ApiError::from),
+        }
+    }
+
+    async fn queue_update(
+        &self,
+        uid: &str,
+        request: UpdateRequest,
+        ctx: Context,
+    ) -> Result<Written<Lpa>, ApiError> {
+        update::precheck(&request).map_err(ApiError::Invalid)?;
+        let work = Work::Update {
+            author: ctx.author,
+            request,
+        };
+        Ok(Written::Queued(self.enqueue(uid, work, ctx.now).await?))
+    }
+
+    /// Applies an update now: the engine's check runs inside the store's atomic step.
+    pub(crate) async fn write_update(
+        &self,
+        uid: &str,
+        request: &UpdateRequest,
+        ctx: &Context,
+    ) -> Result<Lpa, StoreError> {
+        self.write_update_as(uid, request, ctx, None).await
+    }
+
+    /// As [`Self::write_update`], with the change record's id given (a queued operation's id,
+    /// so a replay can tell it was applied).
+    pub(crate) async fn write_update_as(
+        &self,
+        uid: &str,
+        request: &UpdateRequest,
+        ctx: &Context,
+        record_id: Option<&str>,
+    ) -> Result<Lpa, StoreError> {
+        let record_id = record_id.map_or_else(|| Uuid::new_v4().to_string(), str::to_owned);
+        let mut check = |lpa: &mut Lpa| {
+            let mut candidate = lpa.clone();
+            update::apply(request, &mut candidate, ctx)?;
+            *lpa = candidate;
+            let record = ChangeRecord {
+                id: record_id.clone(),
+                uid: uid.to_owned(),
+                applied: Timestamp::now_seconds(),
+                author: ctx.author.clone(),
+                update_type: request.update_type.clone(),
+                changes: request.changes.clone(),
+            };
+            let event = Event::lpa_updated(uid, &request.update_type, ctx.now);
+            Ok((record, event))
+        };
+        let result = self.store.update(uid, &mut check).await;
+        self.observe(&result);
+        if let Ok(lpa) = &result {
+            self.remember(lpa);
+        }
+        result
+    }
+
+    /// `GET /lpas/{uid}`.
+    pub(crate) async fn get(&self, uid: &str) -> Result<(Lpa, Freshness), ApiError> {
+        let result = self.store.get(uid).await;
+        self.observe(&result);
+        match result {
+            Ok(lpa) => {
+                self.remember(&lpa);
+                Ok((lpa, Freshness::Current))
+            }
+            Err(StoreError::Unavailable(reason)) if self.outbox.is_some() => self
+                .recall(uid)
+                .map(|lpa| (lpa, Freshness::Stale))
+                .ok_or_else(|| StoreError::Unavailable(reason).into()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// `POST /lpas`.
+    pub(crate) async fn get_many(
+        &self,
+        uids: &[String],
+    ) -> Result<(Vec<Lpa>, Freshness), ApiError> {
+        let result = self.store.get_many(uids).await;
+        self.observe(&result);
+        match result {
+            Ok(lpas) => {
+                lpas.iter().for_each(|lpa| self.remember(lpa));
+                Ok((lpas, Freshness::Current))
+            }
+            Err(StoreError::Unavailable(_)) if self.outbox.is_some() => {
+                let mut seen = std::collections::HashSet::new();
+                let lpas = uids
+                    .iter()
+                    .filter(|uid| seen.insert(uid.as_str()))
+                    .filter_map(|uid| self.recall(uid))
+                    .collect();
+                Ok((lpas, Freshness::Stale))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Asks the database (bounded) and reports the truth.
+    pub(crate) async fn health(&self) -> HealthReport {
+        let result = self.store.ping().await;
+        self.observe(&result);
+        let reason = match &result {
+            Ok(()) => None,
+            Err(e) => Some(e.to_string()),
+        };
+        HealthReport {
+            database: if result.is_ok() { "up" } else { "down" },
+            reason,
+            on_db_offline: self.mode(),
+            pending_operations: self.outbox.as_ref().map(Outbox::pending_count),
+        }
+    }
+}

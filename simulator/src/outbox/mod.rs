@@ -1,0 +1,420 @@
+//! Queue mode's durable outbox: writes accepted while the database is away, kept on disk until
+//! they are applied or have failed, so no accepted write is ever dropped.
+//!
+//! Design constraints:
+//! - **Durable before acknowledged.** An operation is appended and fsynced before the caller
+//!   gets its 202, so a crash (even `kill -9`) after the 202 cannot lose it.
+//! - **In order.** Operations are replayed strictly in the order they were accepted, which keeps
+//!   every LPA's writes in order; a new write for an LPA with pending operations is queued
+//!   behind them even when the database is back.
+//! - **Every outcome recorded.** A replayed operation that the store refuses (a stale `old`, an
+//!   unknown UID, a UID created twice) is recorded as failed with the same status and error
+//!   body the caller would have had, never dropped.
+
+mod log;
+pub(crate) mod replay;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use tokio::sync::Notify;
+
+use log::JsonLines;
+pub use log::OutboxError;
+
+use crate::model::{Lpa, Timestamp};
+use crate::problem::Problem;
+use crate::store::{Event, ImageObject, NewLpa};
+use crate::update::UpdateRequest;
+
+/// The work an operation does once the database is back.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Work {
+    /// Store a new, already validated LPA.
+    Create {
+        /// The LPA as it will be stored.
+        lpa: Lpa,
+        /// Its scanned images.
+        images: Vec<QueuedImage>,
+        /// Its `CREATE` event.
+        event: Event,
+    },
+    /// Apply an update.
+    Update {
+        /// The JWT subject of the caller.
+        author: String,
+        /// The update as sent.
+        request: UpdateRequest,
+    },
+}
+
+/// An image's bytes in the outbox (base64, so the log stays JSON lines).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct QueuedImage {
+    /// Object path.
+    pub path: String,
+    /// Base64 bytes.
+    pub data: String,
+}
+
+impl Work {
+    /// The work of creating `new`.
+    pub fn create(new: &NewLpa) -> Self {
+        Self::Create {
+            lpa: new.lpa.clone(),
+            images: new
+                .images
+                .iter()
+                .map(|i| QueuedImage {
+                    path: i.path.clone(),
+                    data: base64::engine::general_purpose::STANDARD.encode(&i.bytes),
+                })
+                .collect(),
+            event: new.event.clone(),
+        }
+    }
+
+    /// Back to the store's input, for a create.
+    pub(crate) fn to_new_lpa(lpa: &Lpa, images: &[QueuedImage], event: &Event) -> NewLpa {
+        NewLpa {
+            lpa: lpa.clone(),
+            images: images
+                .iter()
+                .map(|i| ImageObject {
+                    path: i.path.clone(),
+                    bytes: base64::engine::general_purpose::STANDARD
+                        .decode(&i.data)
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            event: event.clone(),
+        }
+    }
+
+    fn label(&self) -> String {
+        match self {
+            Self::Create { .. } => "CREATE".to_owned(),
+            Self::Update { request, .. } => request.update_type.clone(),
+        }
+    }
+}
+
+/// An operation as accepted.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Accepted {
+    /// Operation id (a UUID), given to the caller with the 202.
+    pub id: String,
+    /// Position in the outbox, from 1.
+    pub sequence: u64,
+    /// The LPA it writes.
+    pub uid: String,
+    /// When it was accepted; also the time the write takes effect at.
+    pub accepted_at: Timestamp,
+    /// What it does.
+    pub work: Work,
+}
+
+/// What became of an operation.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Outcome {
+    /// The operation.
+    pub id: String,
+    /// Applied or failed.
+    pub state: OperationState,
+    /// When.
+    pub completed_at: Timestamp,
+    /// The status the caller would have had.
+    pub status: u16,
+    /// The error body the caller would have had, for a failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<Problem>,
+}
+
+/// The state of an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum OperationState {
+    /// Waiting for the database.
+    Queued,
+    /// Written to the database.
+    Applied,
+    /// Refused by the store; see the error.
+    Failed,
+}
+
+/// An operation and its state, as the admin API shows it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Operation {
+    /// Operation id.
+    pub id: String,
+    /// Position in the outbox.
+    pub sequence: u64,
+    /// The LPA it writes.
+    pub uid: String,
+    /// `CREATE` or the update type.
+    pub kind: String,
+    /// Queued, applied or failed.
+    pub state: OperationState,
+    /// When it was accepted.
+    pub accepted_at: Timestamp,
+    /// When it was applied or failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<Timestamp>,
+    /// The status the caller would have had.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The error body the caller would have had.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Problem>,
+}
+
+#[derive(Debug)]
+struct State {
+    accepted_log: JsonLines,
+    outcomes_log: JsonLines,
+    accepted: Vec<Accepted>,
+    outcomes: HashMap<String, Outcome>,
+}
+
+/// The outbox; cheap to clone, shared by the handlers and the replayer.
+#[derive(Clone, Debug)]
+pub struct Outbox {
+    state: Arc<Mutex<State>>,
+    wake: Arc<Notify>,
+}
+
+impl Outbox {
+    /// Opens the outbox in `dir`, creating it, and reads back what an earlier run left.
+    pub fn open(dir: &Path) -> Result<Self, OutboxError> {
+        let accepted_log = JsonLines::open(dir, "accepted.jsonl")?;
+        let outcomes_log = JsonLines::open(dir, "outcomes.jsonl")?;
+        let accepted: Vec<Accepted> = accepted_log.read_all()?;
+        let outcomes = outcomes_log
+            .read_all::<Outcome>()?
+            .into_iter()
+            .map(|o| (o.id.clone(), o))
+            .collect();
+        Ok(Self {
+            state: Arc::new(Mutex::new(State {
+                accepted_log,
+                outcomes_log,
+                accepted,
+                outcomes,
+            })),
+            wake: Arc::new(Notify::new()),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave a half-written record in memory: every
+        // change is pushed only after its line is on disk.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Accepts `work` for `uid`: on disk before it returns.
+    pub async fn accept(
+        &self,
+        uid: &str,
+        work: Work,
+        now: Timestamp,
+    ) -> Result<Accepted, OutboxError> {
+        let outbox = self.clone();
+        let uid = uid.to_owned();
+        let accepted = tokio::task::spawn_blocking(move || {
+            let mut state = outbox.lock();
+            let record = Accepted {
+                id: uuid::Uuid::new_v4().to_string(),
+                sequence: state.accepted.len() as u64 + 1,
+                uid,
+                accepted_at: now,
+                work,
+            };
+            state.accepted_log.append(&record)?;
+            state.accepted.push(record.clone());
+            Ok::<_, OutboxError>(record)
+        })
+        .await
+        .expect("the outbox append does not panic")?;
+        self.wake.notify_one();
+        Ok(accepted)
+    }
+
+    /// Records what became of operation `id`: on disk before it returns.
+    pub async fn record(&self, outcome: Outcome) -> Result<(), OutboxError> {
+        let outbox = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut state = outbox.lock();
+            state.outcomes_log.append(&outcome)?;
+            state.outcomes.insert(outcome.id.clone(), outcome);
+            Ok(())
+        })
+        .await
+        .expect("the outbox append does not panic")
+    }
+
+    /// The oldest operation still pending.
+    pub fn next_pending(&self) -> Option<Accepted> {
+        let state = self.lock();
+        state
+            .accepted
+            .iter()
+            .find(|a| !state.outcomes.contains_key(&a.id))
+            .cloned()
+    }
+
+    /// How many operations are pending.
+    pub fn pending_count(&self) -> usize {
+        let state = self.lock();
+        state
+            .accepted
+            .iter()
+            .filter(|a| !state.outcomes.contains_key(&a.id))
+            .count()
+    }
+
+    /// True when `uid` has operations waiting, so a new write must queue behind them.
+    pub fn has_pending_for(&self, uid: &str) -> bool {
+        let state = self.lock();
+        state
+            .accepted
+            .iter()
+            .any(|a| a.uid == uid && !state.outcomes.contains_key(&a.id))
+    }
+
+    /// Every operation with its state, oldest first.
+    pub fn operations(&self) -> Vec<Operation> {
+        let state = self.lock();
+        state
+            .accepted
+            .iter()
+            .map(|a| view(a, state.outcomes.get(&a.id)))
+            .collect()
+    }
+
+    /// One operation by id.
+    pub fn operation(&self, id: &str) -> Option<Operation> {
+        let state = self.lock();
+        state
+            .accepted
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| view(a, state.outcomes.get(&a.id)))
+    }
+
+    /// Waits until an operation is accepted (or `bound` passes).
+    pub async fn wait_for_work(&self, bound: std::time::Duration) {
+        tokio::time::timeout(bound, self.wake.notified()).await.ok();
+    }
+}
+
+fn view(accepted: &Accepted, outcome: Option<&Outcome>) -> Operation {
+    Operation {
+        id: accepted.id.clone(),
+        sequence: accepted.sequence,
+        uid: accepted.uid.clone(),
+        kind: accepted.work.label(),
+        state: outcome.map_or(OperationState::Queued, |o| o.state),
+        accepted_at: accepted.accepted_at,
+        completed_at: outcome.map(|o| o.completed_at),
+        status: outcome.map(|o| o.status),
+        error: outcome.and_then(|o| o.error.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn update_work(new: &str) -> Work {
+        Work::Update {
+            author: "urn:opg:sirius:users:1".into(),
+            request: serde_json::from_value(json!({
+                "type": "CORRECTION",
+                "changes": [{"key": "/donor/lastName", "old": "Zoller", "new": new}]
+            }))
+            .unwrap(),
+        }
+    }
+
+    #[tokio::test]
+    async fn accepted_operations_survive_reopening_and_stay_pending_until_recorded() {
+        let dir = std::env::temp_dir().join(format!("outbox-{}", uuid::Uuid::new_v4()));
+        let outbox = Outbox::open(&dir).unwrap();
+        let first = outbox
+            .accept("M-1", update_work("A"), Timestamp::now())
+            .await
+            .unwrap();
+        outbox
+            .accept("M-2", update_work("B"), Timestamp::now())
+            .await
+            .unwrap();
+        drop(outbox);
+
+        let reopened = Outbox::open(&dir).unwrap();
+        assert_eq!(reopened.pending_count(), 2);
+        assert_eq!(reopened.next_pending().unwrap().id, first.id);
+        assert!(reopened.has_pending_for("M-1"));
+        reopened
+            .record(Outcome {
+                id: first.id.clone(),
+                state: OperationState::Applied,
+                completed_at: Timestamp::now(),
+                status: 201,
+                error: None,
+            })
+            .await
+            .unwrap();
+        drop(reopened);
+
+        let again = Outbox::open(&dir).unwrap();
+        assert_eq!(again.pending_count(), 1);
+        assert!(!again.has_pending_for("M-1"));
+        assert_eq!(
+            again.operation(&first.id).unwrap().state,
+            OperationState::Applied
+        );
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[tokio::test]
+    async fn a_torn_last_line_is_skipped() {
+        let dir = std::env::temp_dir().join(format!("outbox-{}", uuid::Uuid::new_v4()));
+        let outbox = Outbox::open(&dir).unwrap();
+        outbox
+            .accept("M-1", update_work("A"), Timestamp::now())
+            .await
+            .unwrap();
+        drop(outbox);
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(dir.join("accepted.jsonl"))
+            .unwrap();
+        file.write_all(b"{\"id\": \"half").unwrap();
+
+        let reopened = Outbox::open(&dir).unwrap();
+        assert_eq!(reopened.pending_count(), 1);
+        reopened
+            .accept("M-2", update_work("B"), Timestamp::now())
+            .await
+            .unwrap();
+        drop(reopened);
+        assert_eq!(
+            Outbox::open(&dir).unwrap().pending_count(),
+            2,
+            "the next record is kept"
+        );
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

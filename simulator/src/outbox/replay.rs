@@ -1,0 +1,110 @@
+//! Applying queued operations once the database is back, oldest first.
+//!
+//! Replay is idempotent, because a crash can come between a write reaching the database and its
+//! outcome reaching the outbox: an update's change record carries the operation's id, and a
+//! create is recognised by its static copy, so an operation already applied is recorded as
+//! applied rather than applied twice (or failed as a duplicate).
+
+use std::future::Future;
+use std::time::Duration;
+
+use super::{Accepted, OperationState, Outcome, Work};
+use crate::gateway::Gateway;
+use crate::model::Timestamp;
+use crate::problem::ApiError;
+use crate::store::StoreError;
+use crate::update::Context;
+
+/// How long to wait before trying the database again after it was unavailable.
+const RETRY_AFTER_UNAVAILABLE: Duration = Duration::from_millis(250);
+
+/// Replays until `shutdown` completes; an operation being applied is finished first.
+pub(crate) async fn run(gateway: Gateway, shutdown: impl Future<Output = ()>) {
+    let Some(outbox) = gateway.outbox().cloned() else {
+        return;
+    };
+    tokio::pin!(shutdown);
+    loop {
+        let Some(operation) = outbox.next_pending() else {
+            tokio::select! {
+                () = &mut shutdown => return,
+                () = outbox.wait_for_work(Duration::from_secs(1)) => continue,
+            }
+        };
+        let wait = match attempt(&gateway, &operation).await {
+            Some(outcome) => match outbox.record(outcome).await {
+                Ok(()) => Duration::ZERO,
+                Err(e) => {
+                    tracing::error!(error = %e, "could not record an outcome; will retry");
+                    Duration::from_secs(1)
+                }
+            },
+            None => RETRY_AFTER_UNAVAILABLE,
+        };
+        tokio::select! {
+            () = &mut shutdown => return,
+            () = tokio::time::sleep(wait) => {}
+        }
+    }
+}
+
+/// Applies one operation: its outcome, or `None` while the database is unavailable.
+async fn attempt(gateway: &Gateway, operation: &Accepted) -> Option<Outcome> {
+    let result = match already_applied(gateway, operation).await {
+        Ok(true) => Ok(()),
+        Ok(false) => apply(gateway, operation).await,
+        Err(e) => Err(e),
+    };
+    let (state, status, error) = match result {
+        Ok(()) => (OperationState::Applied, 201, None),
+        Err(StoreError::Unavailable(_)) => return None,
+        Err(e) => {
+            let (status, problem) = ApiError::from(e).to_problem();
+            (OperationState::Failed, status.as_u16(), Some(problem))
+        }
+    };
+    tracing::info!(operation = %operation.id, uid = %operation.uid, ?state, "queued write completed");
+    Some(Outcome {
+        id: operation.id.clone(),
+        state,
+        completed_at: Timestamp::now(),
+        status,
+        error,
+    })
+}
+
+async fn apply(gateway: &Gateway, operation: &Accepted) -> Result<(), StoreError> {
+    match &operation.work {
+        Work::Create { lpa, images, event } => {
+            gateway
+                .write_create(Work::to_new_lpa(lpa, images, event))
+                .await
+        }
+        Work::Update { author, request } => {
+            let ctx = Context {
+                author: author.clone(),
+                now: operation.accepted_at,
+            };
+            gateway
+                .write_update_as(&operation.uid, request, &ctx, Some(&operation.id))
+                .await
+                .map(drop)
+        }
+    }
+}
+
+async fn already_applied(gateway: &Gateway, operation: &Accepted) -> Result<bool, StoreError> {
+    let store = gateway.store();
+    match &operation.work {
+        Work::Create { lpa, .. } => match store.get_static(&operation.uid).await {
+            Ok(stored) => Ok(stored == *lpa),
+            Err(StoreError::NotFound(_)) => Ok(false),
+            Err(e) => Err(e),
+        },
+        Work::Update { .. } => match store.changes(&operation.uid).await {
+            Ok(records) => Ok(records.iter().any(|r| r.id == operation.id)),
+            Err(StoreError::NotFound(_)) => Ok(false),
+            Err(e) => Err(e),
+        },
+    }
+}
