@@ -3,4 +3,5 @@
 
 mod concurrency;
 mod outage;
+mod queue;
 mod restart;

@@ -5,6 +5,7 @@
 //! - [`TestApp`] and [`spawn_app`]: a simulator per test on `127.0.0.1:0`, stopped on drop;
 //! - [`fixture`]: LPA request bodies and UIDs;
 //! - [`postgres`]: a fresh Postgres database per test, in a container or on `DATABASE_URL`;
+//! - [`process`]: `lpa-sim` as a separate process, for kill-and-restart tests;
 //! - [`Consumer`]: the three real consumers with their JWT issuers and subject shapes.
 //!
 //! The store behind [`spawn_app`] is chosen by `LPA_TEST_STORE` (`memory`, the default, or
@@ -12,6 +13,7 @@
 
 pub mod fixture;
 pub mod postgres;
+pub mod process;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -111,6 +113,18 @@ pub async fn spawn_app_on(store: StoreChoice) -> TestApp {
             app
         }
     }
+}
+
+/// Starts a simulator on Postgres in queue mode, with an outbox in a fresh temporary folder.
+pub async fn spawn_queue_app() -> TestApp {
+    let database = postgres::TestDatabase::start()
+        .await
+        .expect("a test database should start");
+    let dir = std::env::temp_dir().join(format!("lpa-outbox-{}", uuid::Uuid::new_v4()));
+    let outbox = simulator::outbox::Outbox::open(&dir).expect("a fresh outbox opens");
+    let mut app = spawn(postgres_simulator(&database.url).with_outbox(outbox)).await;
+    app.database = Some(database);
+    app
 }
 
 fn postgres_simulator(url: &str) -> Simulator {
@@ -290,6 +304,28 @@ impl TestApp {
             self.update_ok(&uid, update_type, changes).await;
         }
         uid
+    }
+
+    /// Waits (at most `bound`) until the outbox has no pending operation.
+    pub async fn wait_until_outbox_empty(&self, bound: Duration) -> Value {
+        let deadline = tokio::time::Instant::now() + bound;
+        loop {
+            let response = self
+                .client
+                .get(self.url("/__admin/outbox"))
+                .send()
+                .await
+                .expect("the simulator should answer");
+            let outbox = expect_json(response, 200).await;
+            if outbox["pending"].as_array().is_some_and(Vec::is_empty) {
+                return outbox;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "operations still pending after {bound:?}: {outbox}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
 
     /// The `lpa-updated` events published so far.

@@ -1,0 +1,85 @@
+//! The `lpa-sim` binary as a separate process, for what only a process shows: a `kill -9`
+//! in the middle of an outage, and a restart from the same outbox.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use anyhow::Context as _;
+
+/// Where the `lpa-sim` binary is: `LPA_SIM_BIN`, or beside the test executable's folder
+/// (`target/<profile>/lpa-sim`), where cargo builds it with the workspace's tests.
+pub fn binary() -> anyhow::Result<PathBuf> {
+    if let Ok(path) = std::env::var("LPA_SIM_BIN") {
+        return Ok(PathBuf::from(path));
+    }
+    let exe = std::env::current_exe().context("Failed to find the test executable")?;
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .context("The test executable is not in target/<profile>/deps")?;
+    let candidate = profile_dir.join("lpa-sim");
+    anyhow::ensure!(
+        candidate.exists(),
+        "{} is missing: build it with `cargo build -p simulator --bin lpa-sim` or set LPA_SIM_BIN",
+        candidate.display()
+    );
+    Ok(candidate)
+}
+
+/// A running `lpa-sim serve`.
+#[derive(Debug)]
+pub struct SimProcess {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    child: Child,
+}
+
+impl SimProcess {
+    /// Starts `lpa-sim serve --listen 127.0.0.1:0 ARGS…` and waits (bounded) for its address.
+    pub fn start(args: &[&str]) -> anyhow::Result<Self> {
+        let mut child = Command::new(binary()?)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .env_remove("LPA_SIM_LISTEN")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("Failed to start lpa-sim")?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let read = BufReader::new(stdout).read_line(&mut line);
+            tx.send(read.map(|_| line)).ok();
+        });
+        let line = match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(Ok(line)) => line,
+            other => {
+                child.kill().ok();
+                anyhow::bail!("lpa-sim did not print its address within 30s: {other:?}");
+            }
+        };
+        let address = line
+            .trim()
+            .strip_prefix("listening on ")
+            .with_context(|| format!("unexpected first line {line:?}"))?
+            .to_owned();
+        Ok(Self { address, child })
+    }
+
+    /// Kills the process at once (SIGKILL): nothing is flushed or finished.
+    pub fn kill_hard(mut self) -> anyhow::Result<()> {
+        self.child.kill().context("Failed to kill lpa-sim")?;
+        self.child.wait().context("Failed to reap lpa-sim")?;
+        Ok(())
+    }
+}
+
+impl Drop for SimProcess {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
