@@ -36,8 +36,8 @@ use crate::update::UpdateRequest;
 pub enum Work {
     /// Store a new, already validated LPA.
     Create {
-        /// The LPA as it will be stored.
-        lpa: Lpa,
+        /// The LPA as it will be stored (boxed: it dwarfs an update).
+        lpa: Box<Lpa>,
         /// Its scanned images.
         images: Vec<QueuedImage>,
         /// Its `CREATE` event.
@@ -65,7 +65,7 @@ impl Work {
     /// The work of creating `new`.
     pub fn create(new: &NewLpa) -> Self {
         Self::Create {
-            lpa: new.lpa.clone(),
+            lpa: Box::new(new.lpa.clone()),
             images: new
                 .images
                 .iter()

@@ -97,7 +97,7 @@ async fn already_applied(gateway: &Gateway, operation: &Accepted) -> Result<bool
     let store = gateway.store();
     match &operation.work {
         Work::Create { lpa, .. } => match store.get_static(&operation.uid).await {
-            Ok(stored) => Ok(stored == *lpa),
+            Ok(stored) => Ok(stored == **lpa),
             Err(StoreError::NotFound(_)) => Ok(false),
             Err(e) => Err(e),
         },
