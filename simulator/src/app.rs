@@ -16,6 +16,7 @@ use crate::auth::{DEFAULT_SECRET, JWT_HEADER, Verifier};
 use crate::gateway::Gateway;
 use crate::journal::{Journal, RecordedRequest};
 use crate::model::Timestamp;
+use crate::outage::DatabaseFaults;
 use crate::outbox::{Outbox, replay};
 use crate::problem::ApiError;
 use crate::routes::{admin, health, lpas, updates};
@@ -32,6 +33,7 @@ pub(crate) struct AppState {
     pub(crate) verifier: Verifier,
     pub(crate) body_limit: usize,
     pub(crate) journal: Journal,
+    pub(crate) database: Option<DatabaseFaults>,
 }
 
 impl FromRef<AppState> for Verifier {
@@ -63,6 +65,7 @@ impl Simulator {
                 verifier: Verifier::new(DEFAULT_SECRET),
                 body_limit: DEFAULT_BODY_LIMIT,
                 journal: Journal::default(),
+                database: None,
             },
         }
     }
@@ -93,6 +96,12 @@ impl Simulator {
         self
     }
 
+    /// Lets the admin API put the database offline, hung, slow or flapping through `faults`.
+    pub fn with_database_faults(mut self, faults: DatabaseFaults) -> Self {
+        self.state.database = Some(faults);
+        self
+    }
+
     /// The router, for serving or for `oneshot` tests.
     pub fn router(&self) -> Router {
         Router::new()
@@ -107,6 +116,11 @@ impl Simulator {
             .route("/__admin/events", get(admin::events))
             .route("/__admin/images/{*path}", get(admin::image))
             .route("/__admin/health", get(admin::health))
+            .route(
+                "/__admin/database",
+                get(admin::database).put(admin::set_database),
+            )
+            .route("/__admin/reset", post(admin::reset))
             .route("/__admin/outbox", get(admin::outbox))
             .route("/__admin/operations", get(admin::operations))
             .route("/__admin/operations/{id}", get(admin::operation))

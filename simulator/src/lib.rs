@@ -9,6 +9,8 @@
 //! - [`store`]: the storage interface, with in-memory and Postgres implementations;
 //! - `gateway`: between the API and the store, where the behaviour during a database outage
 //!   lives (fail fast, or queue writes and serve stale reads);
+//! - [`outage`]: real database outages (a TCP proxy before Postgres; the same conditions on
+//!   the in-memory store's calls), set live over the admin API;
 //! - [`outbox`]: queue mode's durable outbox of accepted writes, and their replay;
 //! - [`journal`]: the recent requests, for the admin API;
 //! - [`problem`]: the store's error body and the error type handlers answer with;
@@ -31,6 +33,7 @@ pub mod create;
 mod gateway;
 pub mod journal;
 pub mod model;
+pub mod outage;
 pub mod outbox;
 pub mod problem;
 mod routes;

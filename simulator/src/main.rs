@@ -7,8 +7,9 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 use simulator::auth::{self, DEFAULT_SECRET, ISSUERS, TokenRequest};
+use simulator::outage::{self, DatabaseFaults};
 use simulator::outbox::Outbox;
-use simulator::store::{PostgresStore, StoreError};
+use simulator::store::{Store, StoreError};
 use simulator::{OnDbOffline, Simulator};
 use tracing_subscriber::EnvFilter;
 
@@ -102,12 +103,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tracing::warn!("no --jwt-secret given: using the LPA store's public local test secret");
         DEFAULT_SECRET.to_owned()
     });
-    let simulator = match args.store {
-        StoreKind::Memory => Simulator::in_memory(),
-        StoreKind::Postgres => Simulator::new(Arc::new(postgres_store(&args).await?)),
-    }
-    .with_jwt_secret(&secret)
-    .with_body_limit(args.body_limit);
+    let timeout = Duration::from_millis(args.db_timeout_ms);
+    let (store, database) = match args.store {
+        StoreKind::Memory => outage::memory(timeout),
+        StoreKind::Postgres => postgres_store(&args, timeout).await?,
+    };
+    let simulator = Simulator::new(store)
+        .with_database_faults(database)
+        .with_jwt_secret(&secret)
+        .with_body_limit(args.body_limit);
     let simulator = match (args.on_db_offline, &args.outbox) {
         (OnDbOffline::Queue, Some(dir)) => {
             let outbox = Outbox::open(dir)
@@ -142,13 +146,17 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn postgres_store(args: &ServeArgs) -> anyhow::Result<PostgresStore> {
+/// The Postgres store, through the database proxy the admin API controls.
+async fn postgres_store(
+    args: &ServeArgs,
+    timeout: Duration,
+) -> anyhow::Result<(Arc<dyn Store>, DatabaseFaults)> {
     let url = args
         .database_url
         .as_deref()
         .context("--store postgres needs --database-url (or DATABASE_URL)")?;
-    let store = PostgresStore::connect_lazy(url, Duration::from_millis(args.db_timeout_ms))?;
-    match store.migrate().await {
+    let (store, faults) = outage::postgres_via_proxy(url, timeout).await?;
+    match store.ping().await {
         Ok(()) => tracing::info!("database ready"),
         Err(StoreError::Unavailable(reason)) => tracing::warn!(
             %reason,
@@ -156,7 +164,7 @@ async fn postgres_store(args: &ServeArgs) -> anyhow::Result<PostgresStore> {
         ),
         Err(other) => return Err(other).context("Failed to prepare the database"),
     }
-    Ok(store)
+    Ok((store, faults))
 }
 
 async fn shutdown_signal() {

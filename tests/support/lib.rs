@@ -15,14 +15,12 @@ pub mod fixture;
 pub mod postgres;
 pub mod process;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 use simulator::Simulator;
 use simulator::auth::{DEFAULT_SECRET, TokenRequest};
-use simulator::store::PostgresStore;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -103,12 +101,15 @@ pub async fn spawn_app() -> TestApp {
 /// Starts a simulator on `store`; on Postgres, with a fresh database of its own.
 pub async fn spawn_app_on(store: StoreChoice) -> TestApp {
     match store {
-        StoreChoice::Memory => spawn(Simulator::in_memory()).await,
+        StoreChoice::Memory => {
+            let (store, faults) = simulator::outage::memory(TEST_DB_TIMEOUT);
+            spawn(Simulator::new(store).with_database_faults(faults)).await
+        }
         StoreChoice::Postgres => {
             let database = postgres::TestDatabase::start()
                 .await
                 .expect("a test database should start");
-            let mut app = spawn(postgres_simulator(&database.url)).await;
+            let mut app = spawn(postgres_simulator(&database.url).await).await;
             app.database = Some(database);
             app
         }
@@ -122,15 +123,18 @@ pub async fn spawn_queue_app() -> TestApp {
         .expect("a test database should start");
     let dir = std::env::temp_dir().join(format!("lpa-outbox-{}", uuid::Uuid::new_v4()));
     let outbox = simulator::outbox::Outbox::open(&dir).expect("a fresh outbox opens");
-    let mut app = spawn(postgres_simulator(&database.url).with_outbox(outbox)).await;
+    let mut app = spawn(postgres_simulator(&database.url).await.with_outbox(outbox)).await;
     app.database = Some(database);
     app
 }
 
-fn postgres_simulator(url: &str) -> Simulator {
-    let store =
-        PostgresStore::connect_lazy(url, TEST_DB_TIMEOUT).expect("the test database URL parses");
-    Simulator::new(Arc::new(store))
+/// A simulator on the database at `url`, through the database proxy, so tests can also set
+/// the database's condition over the admin API.
+async fn postgres_simulator(url: &str) -> Simulator {
+    let (store, faults) = simulator::outage::postgres_via_proxy(url, TEST_DB_TIMEOUT)
+        .await
+        .expect("the database proxy starts");
+    Simulator::new(store).with_database_faults(faults)
 }
 
 /// Starts `simulator` on a free loopback port.
@@ -193,7 +197,7 @@ impl TestApp {
                 .expect("the server task ends cleanly")
                 .expect("the server stops without error");
         }
-        let (address, shutdown, server) = serve(postgres_simulator(&url)).await;
+        let (address, shutdown, server) = serve(postgres_simulator(&url).await).await;
         self.address = address;
         self.shutdown = Some(shutdown);
         self.server = Some(server);
@@ -304,6 +308,18 @@ impl TestApp {
             self.update_ok(&uid, update_type, changes).await;
         }
         uid
+    }
+
+    /// Puts the database in `condition` (`{"state": "offline"}`, …) over the admin API.
+    pub async fn set_database(&self, condition: Value) {
+        let response = self
+            .client
+            .put(self.url("/__admin/database"))
+            .json(&condition)
+            .send()
+            .await
+            .expect("the admin API answers");
+        expect_json(response, 200).await;
     }
 
     /// Waits (at most `bound`) until the outbox has no pending operation.

@@ -7,7 +7,11 @@
 //!   unlike `/health-check`, which always answers 200 as the real store does;
 //! - `GET /__admin/outbox`, `GET /__admin/operations`, `GET /__admin/operations/{id}`: queued
 //!   writes and what became of them;
-//! - `GET /__admin/requests?after=N`, `DELETE /__admin/requests`: the journal of requests.
+//! - `GET /__admin/requests?after=N`, `DELETE /__admin/requests`: the journal of requests;
+//! - `GET /__admin/database`, `PUT /__admin/database`: the database's condition (online,
+//!   offline, hung, slow, flapping), applied for real at the network (Postgres) or on the
+//!   in-memory store's calls;
+//! - `POST /__admin/reset`: back to normal — database online, faults removed, journal cleared.
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -18,6 +22,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::app::AppState;
+use crate::outage::DbCondition;
 use crate::outbox::OperationState;
 use crate::problem::{ApiError, FieldError};
 
@@ -112,6 +117,49 @@ pub(crate) async fn requests(
 
 /// `DELETE /__admin/requests`.
 pub(crate) async fn clear_requests(State(state): State<AppState>) -> StatusCode {
+    state.journal.clear();
+    StatusCode::NO_CONTENT
+}
+
+fn no_database_faults() -> ApiError {
+    ApiError::Invalid(vec![FieldError::new(
+        "/",
+        "this simulator was started without database faults",
+    )])
+}
+
+/// `GET /__admin/database`.
+pub(crate) async fn database(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let faults = state.database.as_ref().ok_or_else(no_database_faults)?;
+    Ok(Json(
+        json!({"condition": faults.current(), "via": faults.via()}),
+    ))
+}
+
+/// `PUT /__admin/database`: `{"state": "online" | "offline" | "hung"}`,
+/// `{"state": "slow", "latency_ms": N}` or `{"state": "flapping", "period_ms": N}`.
+pub(crate) async fn set_database(
+    State(state): State<AppState>,
+    body: Result<Json<DbCondition>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let faults = state.database.as_ref().ok_or_else(no_database_faults)?;
+    let Json(condition) =
+        body.map_err(|e| ApiError::Invalid(vec![FieldError::new("/", e.body_text())]))?;
+    condition
+        .validate()
+        .map_err(|reason| ApiError::Invalid(vec![FieldError::new("/", reason)]))?;
+    tracing::info!(?condition, via = faults.via(), "database condition set");
+    faults.set(condition);
+    Ok(Json(
+        json!({"condition": faults.current(), "via": faults.via()}),
+    ))
+}
+
+/// `POST /__admin/reset`.
+pub(crate) async fn reset(State(state): State<AppState>) -> StatusCode {
+    if let Some(faults) = &state.database {
+        faults.set(DbCondition::Online);
+    }
     state.journal.clear();
     StatusCode::NO_CONTENT
 }
