@@ -10,10 +10,11 @@ pub const MAX_LATENCY_MS: u64 = 60_000;
 pub const MIN_PERIOD_MS: u64 = 50;
 
 /// The condition of the database, as set over the admin API (`PUT /__admin/database`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum DbCondition {
     /// Answers normally.
+    #[default]
     Online,
     /// Refuses connections and drops the ones open.
     Offline,
@@ -29,12 +30,6 @@ pub enum DbCondition {
         /// How long each phase lasts.
         period_ms: u64,
     },
-}
-
-impl Default for DbCondition {
-    fn default() -> Self {
-        Self::Online
-    }
 }
 
 impl DbCondition {
@@ -96,7 +91,7 @@ impl Timed {
             DbCondition::Slow { latency_ms } => Phase::Slow(Duration::from_millis(*latency_ms)),
             DbCondition::Flapping { period_ms } => {
                 let elapsed = at.saturating_duration_since(self.since).as_millis();
-                if (elapsed / u128::from(*period_ms)) % 2 == 0 {
+                if (elapsed / u128::from(*period_ms)).is_multiple_of(2) {
                     Phase::Offline
                 } else {
                     Phase::Online
