@@ -13,13 +13,15 @@ use axum::routing::{get, post};
 use tokio::net::TcpListener;
 
 use crate::auth::{DEFAULT_SECRET, JWT_HEADER, Verifier};
+use crate::fault::{self, AppliedFault, Faults};
 use crate::gateway::Gateway;
 use crate::journal::{Journal, RecordedRequest};
 use crate::model::Timestamp;
 use crate::outage::DatabaseFaults;
 use crate::outbox::{Outbox, replay};
 use crate::problem::ApiError;
-use crate::routes::{admin, health, lpas, updates};
+use crate::routes::{admin, faults, health, lpas, updates};
+use crate::serve::{self, Abort};
 use crate::store::{MemoryStore, Store};
 
 /// The default request body limit: far above any real LPA (a paper LPA with scans is the
@@ -34,6 +36,7 @@ pub(crate) struct AppState {
     pub(crate) body_limit: usize,
     pub(crate) journal: Journal,
     pub(crate) database: Option<DatabaseFaults>,
+    pub(crate) faults: Faults,
 }
 
 impl FromRef<AppState> for Verifier {
@@ -66,6 +69,7 @@ impl Simulator {
                 body_limit: DEFAULT_BODY_LIMIT,
                 journal: Journal::default(),
                 database: None,
+                faults: Faults::default(),
             },
         }
     }
@@ -102,9 +106,20 @@ impl Simulator {
         self
     }
 
+    /// HTTP faults on the API: those in `faults` (with its seed) instead of none.
+    pub fn with_faults(mut self, faults: Faults) -> Self {
+        self.state.faults = faults;
+        self
+    }
+
+    /// The HTTP faults in force, to add to or inspect without the admin API.
+    pub fn faults(&self) -> &Faults {
+        &self.state.faults
+    }
+
     /// The router, for serving or for `oneshot` tests.
     pub fn router(&self) -> Router {
-        Router::new()
+        let api = Router::new()
             .route("/health-check", get(health::health_check))
             .route("/lpas", post(lpas::get_many))
             .route("/lpas/{uid}", get(lpas::get_lpa).put(lpas::put_lpa))
@@ -113,7 +128,12 @@ impl Simulator {
                 get(updates::get_updates).post(updates::create_update),
             )
             .route("/lpas/{uid}/static", get(lpas::get_static))
-            .route("/__admin/events", get(admin::events))
+            // Faults act on the API only: the admin routes stay reachable to end a rehearsal.
+            .route_layer(middleware::from_fn_with_state(
+                self.state.clone(),
+                fault::inject,
+            ));
+        api.route("/__admin/events", get(admin::events))
             .route("/__admin/images/{*path}", get(admin::image))
             .route("/__admin/health", get(admin::health))
             .route(
@@ -124,6 +144,15 @@ impl Simulator {
             .route("/__admin/outbox", get(admin::outbox))
             .route("/__admin/operations", get(admin::operations))
             .route("/__admin/operations/{id}", get(admin::operation))
+            .route(
+                "/__admin/faults",
+                get(faults::list).post(faults::add).delete(faults::clear),
+            )
+            .route(
+                "/__admin/faults/{name}",
+                get(faults::get).delete(faults::remove),
+            )
+            .route("/__admin/fault-seed", axum::routing::put(faults::reseed))
             .route(
                 "/__admin/requests",
                 get(admin::requests).delete(admin::clear_requests),
@@ -149,9 +178,7 @@ impl Simulator {
         let replayer = tokio::spawn(replay::run(self.state.gateway.clone(), async {
             replay_stopped.await.ok();
         }));
-        let served = axum::serve(listener, self.router())
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = serve::serve(listener, self.router(), shutdown).await;
         stop_replay.send(()).ok();
         replayer.await.ok();
         served
@@ -172,7 +199,15 @@ async fn record_request(State(state): State<AppState>, request: Request, next: N
         .and_then(|token| state.verifier.verify(Some(token)).ok())
         .map(|caller| caller.issuer);
     let response = next.run(request).await;
-    let status = response.status().as_u16();
+    let status = if response.extensions().get::<Abort>().is_some() {
+        0
+    } else {
+        response.status().as_u16()
+    };
+    let fault = response
+        .extensions()
+        .get::<AppliedFault>()
+        .map(|applied| applied.0.clone());
     tracing::debug!(%method, %path, status, "request");
     if !path.starts_with("/__admin") {
         state.journal.record(RecordedRequest {
@@ -184,6 +219,7 @@ async fn record_request(State(state): State<AppState>, request: Request, next: N
             issuer,
             status,
             duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            fault,
         });
     }
     response

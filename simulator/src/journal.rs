@@ -33,6 +33,9 @@ pub struct RecordedRequest {
     pub status: u16,
     /// Time to answer, in milliseconds.
     pub duration_ms: u64,
+    /// The HTTP fault that decided the answer, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fault: Option<String>,
 }
 
 #[derive(Debug, Default)]

@@ -9,13 +9,16 @@
 //! - [`store`]: the storage interface, with in-memory and Postgres implementations;
 //! - `gateway`: between the API and the store, where the behaviour during a database outage
 //!   lives (fail fast, or queue writes and serve stale reads);
+//! - [`fault`]: HTTP faults on the API (latency, errors, resets, hangs...), seeded and set
+//!   live over the admin API;
 //! - [`outage`]: real database outages (a TCP proxy before Postgres; the same conditions on
 //!   the in-memory store's calls), set live over the admin API;
 //! - [`outbox`]: queue mode's durable outbox of accepted writes, and their replay;
 //! - [`journal`]: the recent requests, for the admin API;
 //! - [`problem`]: the store's error body and the error type handlers answer with;
 //! - `routes`: the HTTP handlers, a file per resource;
-//! - [`app`]: the router and the one entry point, [`Simulator::run`].
+//! - [`app`]: the router and the one entry point, [`Simulator::run`];
+//! - `serve`: the accept loop, which can end a connection without answering (for faults).
 //!
 //! ```no_run
 //! # async fn start() -> std::io::Result<()> {
@@ -30,6 +33,7 @@
 pub mod app;
 pub mod auth;
 pub mod create;
+pub mod fault;
 mod gateway;
 pub mod journal;
 pub mod model;
@@ -37,6 +41,7 @@ pub mod outage;
 pub mod outbox;
 pub mod problem;
 mod routes;
+mod serve;
 pub mod store;
 pub mod update;
 

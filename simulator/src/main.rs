@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 use simulator::auth::{self, DEFAULT_SECRET, ISSUERS, TokenRequest};
+use simulator::fault::Faults;
 use simulator::outage::{self, DatabaseFaults};
 use simulator::outbox::Outbox;
 use simulator::store::{Store, StoreError};
@@ -57,6 +58,14 @@ struct ServeArgs {
     /// Largest request body accepted, in bytes; larger ones get 413.
     #[arg(long, env = "LPA_SIM_BODY_LIMIT", default_value_t = simulator::app::DEFAULT_BODY_LIMIT)]
     body_limit: usize,
+    /// A JSON file of HTTP faults (an array, as `POST /__admin/faults` takes) in force from
+    /// the start; see docs/faults.md.
+    #[arg(long, env = "LPA_SIM_FAULTS")]
+    faults: Option<std::path::PathBuf>,
+    /// Seed of the faults' random source, to repeat a run exactly; random when left out
+    /// (the seed is logged and shown by `GET /__admin/faults`).
+    #[arg(long, env = "LPA_SIM_FAULT_SEED")]
+    fault_seed: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -108,7 +117,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         StoreKind::Memory => outage::memory(timeout),
         StoreKind::Postgres => postgres_store(&args, timeout).await?,
     };
+    let faults = load_faults(args.faults.as_deref(), args.fault_seed)?;
     let simulator = Simulator::new(store)
+        .with_faults(faults)
         .with_database_faults(database)
         .with_jwt_secret(&secret)
         .with_body_limit(args.body_limit);
@@ -144,6 +155,42 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .context("Failed to serve")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The HTTP faults in force at start, from `--faults FILE`, seeded by `--fault-seed`.
+fn load_faults(file: Option<&std::path::Path>, seed: Option<u64>) -> anyhow::Result<Faults> {
+    let seed = seed.unwrap_or_else(rand::random);
+    let faults = Faults::new(seed);
+    tracing::info!(
+        seed,
+        "fault seed (pass --fault-seed {seed} to repeat this run)"
+    );
+    let Some(file) = file else {
+        return Ok(faults);
+    };
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("Failed to read the faults file {}", file.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("The faults file {} is not valid JSON", file.display()))?;
+    if !value.is_array() {
+        anyhow::bail!(
+            "The faults file {} must hold a JSON array of faults",
+            file.display()
+        );
+    }
+    let added = faults.add_json(&value, "").map_err(|problems| {
+        let lines: Vec<String> = problems
+            .iter()
+            .map(|p| format!("  {}: {}", p.source, p.detail))
+            .collect();
+        anyhow::anyhow!(
+            "The faults file {} has invalid faults:\n{}",
+            file.display(),
+            lines.join("\n")
+        )
+    })?;
+    tracing::info!(count = added.len(), file = %file.display(), "faults loaded");
+    Ok(faults)
 }
 
 /// The Postgres store, through the database proxy the admin API controls.

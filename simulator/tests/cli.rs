@@ -119,3 +119,72 @@ fn serve_on_postgres_without_a_database_url_fails_clearly() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("--database-url"), "{stderr}");
 }
+
+fn faults_file(contents: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("lpa-sim-faults-{}.json", uuid::Uuid::new_v4()));
+    std::fs::write(&path, contents).expect("the temp dir is writable");
+    path
+}
+
+#[test]
+fn serve_applies_the_faults_of_a_file_from_the_start_with_the_given_seed() {
+    // Arrange
+    let file = faults_file(
+        r#"[{"name": "teapot", "kind": "status", "status": 418, "selector": {"route": "/health-check"}}]"#,
+    );
+    let mut child = Command::new(BIN)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--fault-seed",
+            "42",
+            "--faults",
+        ])
+        .arg(&file)
+        .env_remove("LPA_SIM_LISTEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("lpa-sim starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("a line on stdout");
+    let address = line
+        .trim()
+        .trim_start_matches("listening on http://")
+        .to_owned();
+
+    // Act
+    let health = http_get(&address, "/health-check");
+    let listing = http_get(&address, "/__admin/faults");
+    child.kill().ok();
+    child.wait().ok();
+    std::fs::remove_file(&file).ok();
+
+    // Assert
+    assert!(health.starts_with("HTTP/1.1 418"), "{health}");
+    assert!(listing.contains(r#""seed":42"#), "{listing}");
+    assert!(listing.contains(r#""name":"teapot""#), "{listing}");
+}
+
+#[test]
+fn serve_refuses_a_faults_file_with_an_invalid_fault_and_says_where() {
+    // Arrange
+    let file = faults_file(r#"[{"kind": "latency", "latency_ms": 5}, {"kind": "explode"}]"#);
+
+    // Act
+    let output = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--faults"])
+        .arg(&file)
+        .output()
+        .expect("lpa-sim runs");
+    std::fs::remove_file(&file).ok();
+
+    // Assert
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("/1/kind"), "{stderr}");
+    assert!(stderr.contains("unknown kind"), "{stderr}");
+}

@@ -368,6 +368,57 @@ impl Drop for TestApp {
     }
 }
 
+impl TestApp {
+    /// Installs one fault (or an array of them) over the admin API; returns what was installed.
+    pub async fn add_fault(&self, fault: Value) -> Value {
+        let response = self
+            .client
+            .post(self.url("/__admin/faults"))
+            .json(&fault)
+            .send()
+            .await
+            .expect("the admin API should answer");
+        expect_json(response, 201).await
+    }
+
+    /// The faults in force, as `GET /__admin/faults` lists them.
+    pub async fn faults(&self) -> Value {
+        let response = self
+            .client
+            .get(self.url("/__admin/faults"))
+            .send()
+            .await
+            .expect("the admin API should answer");
+        expect_json(response, 200).await
+    }
+
+    /// Sends a raw HTTP/1.1 request on a fresh connection and reads until the server closes
+    /// it, so a test sees exactly what came back: the bytes, an end of file, or a reset.
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> std::io::Result<Vec<u8>> {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let host = self.address.trim_start_matches("http://");
+        let mut stream = tokio::net::TcpStream::connect(host).await?;
+        let body = body.map(Value::to_string).unwrap_or_default();
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nX-Jwt-Authorization: Bearer {}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.token(Consumer::MakeRegister),
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).await?;
+        let mut answer = Vec::new();
+        tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+            .await
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "no end in 10 s"))??;
+        Ok(answer)
+    }
+}
+
 /// Signs a token with the default secret.
 pub fn token(request: &TokenRequest) -> String {
     simulator::auth::issue(DEFAULT_SECRET, request).expect("signing with HS256 cannot fail")

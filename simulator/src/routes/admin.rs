@@ -11,7 +11,9 @@
 //! - `GET /__admin/database`, `PUT /__admin/database`: the database's condition (online,
 //!   offline, hung, slow, flapping), applied for real at the network (Postgres) or on the
 //!   in-memory store's calls;
-//! - `POST /__admin/reset`: back to normal — database online, faults removed, journal cleared.
+//! - `/__admin/faults...`: HTTP faults on the API (see the `faults` routes);
+//! - `POST /__admin/reset`: back to normal — database online, HTTP faults removed and their
+//!   random source restarted from its seed, journal cleared.
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -160,6 +162,7 @@ pub(crate) async fn reset(State(state): State<AppState>) -> StatusCode {
     if let Some(faults) = &state.database {
         faults.set(DbCondition::Online);
     }
+    state.faults.reset();
     state.journal.clear();
     StatusCode::NO_CONTENT
 }

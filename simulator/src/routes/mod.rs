@@ -2,6 +2,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod extract;
+pub(crate) mod faults;
 pub(crate) mod health;
 pub(crate) mod lpas;
 pub(crate) mod updates;
