@@ -20,7 +20,8 @@ use crate::model::Timestamp;
 use crate::outage::DatabaseFaults;
 use crate::outbox::{Outbox, replay};
 use crate::problem::ApiError;
-use crate::routes::{admin, faults, health, lpas, updates};
+use crate::provider_states::StateOutage;
+use crate::routes::{admin, faults, health, lpas, pact, updates};
 use crate::serve::{self, Abort};
 use crate::store::{MemoryStore, Store};
 
@@ -37,6 +38,7 @@ pub(crate) struct AppState {
     pub(crate) journal: Journal,
     pub(crate) database: Option<DatabaseFaults>,
     pub(crate) faults: Faults,
+    pub(crate) state_outage: StateOutage,
 }
 
 impl FromRef<AppState> for Verifier {
@@ -70,6 +72,7 @@ impl Simulator {
                 journal: Journal::default(),
                 database: None,
                 faults: Faults::default(),
+                state_outage: StateOutage::default(),
             },
         }
     }
@@ -97,6 +100,19 @@ impl Simulator {
     pub fn with_outbox(mut self, outbox: Outbox) -> Self {
         let store = self.state.gateway.store().clone();
         self.state.gateway = Gateway::new(store, Some(outbox));
+        self
+    }
+
+    /// Keeps `outbox` ready without queueing: the simulator fails fast until a provider state
+    /// (`the LPA database is offline and writes are queued`) switches queue mode on, so one
+    /// simulator can verify both modes' interactions.
+    pub fn with_outbox_on_standby(mut self, outbox: Outbox) -> Self {
+        let store = self.state.gateway.store().clone();
+        self.state.gateway = Gateway::new(store, Some(outbox));
+        self.state
+            .gateway
+            .set_mode(crate::OnDbOffline::FailFast)
+            .expect("fail-fast needs nothing");
         self
     }
 
@@ -141,6 +157,11 @@ impl Simulator {
                 get(admin::database).put(admin::set_database),
             )
             .route("/__admin/reset", post(admin::reset))
+            .route(
+                "/__pact/provider-states",
+                get(pact::known).post(pact::change),
+            )
+            .route("/_pact_state", post(pact::change))
             .route("/__admin/outbox", get(admin::outbox))
             .route("/__admin/operations", get(admin::operations))
             .route("/__admin/operations/{id}", get(admin::operation))
@@ -198,6 +219,11 @@ async fn record_request(State(state): State<AppState>, request: Request, next: N
         .and_then(|v| v.to_str().ok())
         .and_then(|token| state.verifier.verify(Some(token)).ok())
         .map(|caller| caller.issuer);
+    // Checked once here; the fault selectors read it instead of checking the token again.
+    let mut request = request;
+    request
+        .extensions_mut()
+        .insert(fault::CallerIssuer(issuer.clone()));
     let response = next.run(request).await;
     let status = if response.extensions().get::<Abort>().is_some() {
         0

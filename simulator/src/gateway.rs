@@ -73,18 +73,46 @@ struct Health {
 pub(crate) struct Gateway {
     store: Arc<dyn Store>,
     outbox: Option<Outbox>,
+    /// Whether an outage is met by queueing; switchable at run time (by a provider state)
+    /// when there is an outbox.
+    queueing: Arc<AtomicBool>,
     known: Arc<Mutex<HashMap<String, Lpa>>>,
     health: Arc<Health>,
 }
 
 impl Gateway {
+    /// A gateway that queues during an outage when given an outbox, and fails fast otherwise.
     pub(crate) fn new(store: Arc<dyn Store>, outbox: Option<Outbox>) -> Self {
+        let queueing = outbox.is_some();
         Self {
             store,
             outbox,
+            queueing: Arc::new(AtomicBool::new(queueing)),
             known: Arc::default(),
             health: Arc::default(),
         }
+    }
+
+    /// Switches between failing fast and queueing; queueing needs an outbox.
+    pub(crate) fn set_mode(&self, mode: OnDbOffline) -> Result<(), &'static str> {
+        if mode == OnDbOffline::Queue && self.outbox.is_none() {
+            return Err("queue mode needs an outbox: start the simulator with --outbox DIR");
+        }
+        self.queueing
+            .store(mode == OnDbOffline::Queue, Ordering::SeqCst);
+        Ok(())
+    }
+
+    fn queueing(&self) -> bool {
+        self.outbox.is_some() && self.queueing.load(Ordering::SeqCst)
+    }
+
+    /// Forgets the last known state of `uid`, after it was removed from the store.
+    pub(crate) fn forget(&self, uid: &str) {
+        self.known
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(uid);
     }
 
     pub(crate) fn store(&self) -> &Arc<dyn Store> {
@@ -96,7 +124,7 @@ impl Gateway {
     }
 
     pub(crate) fn mode(&self) -> OnDbOffline {
-        if self.outbox.is_some() {
+        if self.queueing() {
             OnDbOffline::Queue
         } else {
             OnDbOffline::FailFast
@@ -130,11 +158,13 @@ impl Gateway {
             .cloned()
     }
 
-    /// True when a write for `uid` must go to the outbox without trying the store: the
-    /// database is known to be away, or earlier writes of this LPA are still queued.
+    /// True when a write for `uid` must go to the outbox without trying the store: earlier
+    /// writes of this LPA are still queued (order is kept whatever the mode), or the database
+    /// is known to be away in queue mode.
     fn must_queue(&self, uid: &str) -> bool {
         self.outbox.as_ref().is_some_and(|outbox| {
-            self.health.down.load(Ordering::SeqCst) || outbox.has_pending_for(uid)
+            outbox.has_pending_for(uid)
+                || (self.queueing() && self.health.down.load(Ordering::SeqCst))
         })
     }
 
@@ -165,7 +195,7 @@ impl Gateway {
         match existing {
             Ok(_) => return Err(ApiError::AlreadyExists),
             Err(StoreError::NotFound(_)) => {}
-            Err(StoreError::Unavailable(_)) if self.outbox.is_some() => {
+            Err(StoreError::Unavailable(_)) if self.queueing() => {
                 let new = create::new_lpa(body, uid, now).map_err(ApiError::Invalid)?;
                 return Ok(Written::Queued(
                     self.enqueue(uid, Work::create(&new), now).await?,
@@ -175,7 +205,7 @@ impl Gateway {
         }
         let new = create::new_lpa(body, uid, now).map_err(ApiError::Invalid)?;
         match self.write_create(new.clone()).await {
-            Err(StoreError::Unavailable(_)) if self.outbox.is_some() => Ok(Written::Queued(
+            Err(StoreError::Unavailable(_)) if self.queueing() => Ok(Written::Queued(
                 self.enqueue(uid, Work::create(&new), now).await?,
             )),
             result => result.map(Written::Now).map_err(ApiError::from),
@@ -208,7 +238,7 @@ impl Gateway {
             return self.queue_update(uid, request, ctx).await;
         }
         match self.write_update(uid, &request, &ctx).await {
-            Err(StoreError::Unavailable(_)) if self.outbox.is_some() => {
+            Err(StoreError::Unavailable(_)) if self.queueing() => {
                 self.queue_update(uid, request, ctx).await
             }
             result => result.map(Written::Now).map_err(ApiError::from),
@@ -281,7 +311,7 @@ impl Gateway {
                 self.remember(&lpa);
                 Ok((lpa, Freshness::Current))
             }
-            Err(StoreError::Unavailable(reason)) if self.outbox.is_some() => self
+            Err(StoreError::Unavailable(reason)) if self.queueing() => self
                 .recall(uid)
                 .map(|lpa| (lpa, Freshness::Stale))
                 .ok_or_else(|| StoreError::Unavailable(reason).into()),
@@ -301,7 +331,7 @@ impl Gateway {
                 lpas.iter().for_each(|lpa| self.remember(lpa));
                 Ok((lpas, Freshness::Current))
             }
-            Err(StoreError::Unavailable(_)) if self.outbox.is_some() => {
+            Err(StoreError::Unavailable(_)) if self.queueing() => {
                 let mut seen = std::collections::HashSet::new();
                 let lpas = uids
                     .iter()

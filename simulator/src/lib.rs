@@ -14,6 +14,8 @@
 //! - [`outage`]: real database outages (a TCP proxy before Postgres; the same conditions on
 //!   the in-memory store's calls), set live over the admin API;
 //! - [`outbox`]: queue mode's durable outbox of accepted writes, and their replay;
+//! - [`provider_states`]: Pact provider states, so the simulator can be verified against
+//!   consumers' pacts (`/__pact/provider-states`);
 //! - [`journal`]: the recent requests, for the admin API;
 //! - [`problem`]: the store's error body and the error type handlers answer with;
 //! - `routes`: the HTTP handlers, a file per resource;
@@ -40,6 +42,7 @@ pub mod model;
 pub mod outage;
 pub mod outbox;
 pub mod problem;
+pub mod provider_states;
 mod routes;
 mod serve;
 pub mod store;

@@ -52,7 +52,9 @@ struct ServeArgs {
     /// into the outbox with 202 and answer reads from the last known state (`queue`).
     #[arg(long, env = "LPA_SIM_ON_DB_OFFLINE", value_enum, default_value_t = OnDbOffline::FailFast)]
     on_db_offline: OnDbOffline,
-    /// Directory where queue mode keeps accepted writes durably (required with `queue`).
+    /// Directory where queue mode keeps accepted writes durably (required with `queue`; with
+    /// `fail-fast` it lets the provider state `the LPA database is offline and writes are
+    /// queued` switch queue mode on during a Pact verification).
     #[arg(long, env = "LPA_SIM_OUTBOX")]
     outbox: Option<std::path::PathBuf>,
     /// Largest request body accepted, in bytes; larger ones get 413.
@@ -136,9 +138,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 "--on-db-offline queue needs --outbox DIR (or LPA_SIM_OUTBOX) to keep accepted writes"
             )
         }
-        (OnDbOffline::FailFast, Some(_)) => {
-            tracing::warn!("--outbox is ignored in fail-fast mode");
-            simulator
+        (OnDbOffline::FailFast, Some(dir)) => {
+            let outbox = Outbox::open(dir)
+                .with_context(|| format!("Failed to open the outbox in {}", dir.display()))?;
+            tracing::info!(dir = %dir.display(), "fail-fast mode, with the outbox ready for provider states that queue writes");
+            simulator.with_outbox_on_standby(outbox)
         }
         (OnDbOffline::FailFast, None) => simulator,
     };

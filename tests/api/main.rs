@@ -7,5 +7,6 @@ mod events;
 mod health;
 mod history;
 mod lifecycle;
+mod provider_states;
 mod read;
 mod updates;

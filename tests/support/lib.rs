@@ -369,6 +369,16 @@ impl Drop for TestApp {
 }
 
 impl TestApp {
+    /// Posts a provider-state change (`setup` or `teardown`) as pact_verifier does.
+    pub async fn provider_state(&self, state: &str, action: &str) -> Response {
+        self.client
+            .post(self.url("/__pact/provider-states"))
+            .json(&json!({"state": state, "params": {}, "action": action}))
+            .send()
+            .await
+            .expect("the state-change route should answer")
+    }
+
     /// Installs one fault (or an array of them) over the admin API; returns what was installed.
     pub async fn add_fault(&self, fault: Value) -> Value {
         let response = self

@@ -19,6 +19,10 @@ use crate::serve::Abort;
 /// Names the fault that changed a response, for clients and for the journal.
 pub const FAULT_HEADER: HeaderName = HeaderName::from_static("x-lpa-sim-fault");
 
+/// The issuer of the request's valid JWT, when the request journal has already checked it.
+#[derive(Clone, Debug)]
+pub(crate) struct CallerIssuer(pub(crate) Option<String>);
+
 /// The name of the fault that decided a response, kept on the response for the journal.
 #[derive(Clone, Debug)]
 pub(crate) struct AppliedFault(pub(crate) String);
@@ -37,15 +41,15 @@ pub(crate) async fn inject(
     if faults.is_empty() {
         return next.run(request).await;
     }
-    let issuer = if faults.selects_by_issuer() {
-        request
+    let issuer = match request.extensions().get::<CallerIssuer>() {
+        Some(CallerIssuer(issuer)) => issuer.clone(),
+        None if faults.selects_by_issuer() => request
             .headers()
             .get(JWT_HEADER)
             .and_then(|v| v.to_str().ok())
             .and_then(|token| state.verifier.verify(Some(token)).ok())
-            .map(|caller| caller.issuer)
-    } else {
-        None
+            .map(|caller| caller.issuer),
+        None => None,
     };
     let route = request
         .extensions()

@@ -28,7 +28,7 @@ use serde_json::Value;
 use crate::problem::FieldError;
 
 pub use inject::FAULT_HEADER;
-pub(crate) use inject::{AppliedFault, inject};
+pub(crate) use inject::{AppliedFault, CallerIssuer, inject};
 pub use spec::{FaultKind, FaultSpec, MAX_DELAY_MS, Phase, ROUTES, RequestFacts, Selector};
 
 /// A fault as installed: its spec (with its name) and how often it has struck.

@@ -131,6 +131,11 @@ impl Store for FaultyStore {
         self.admit().await?;
         self.inner.ping().await
     }
+
+    async fn remove(&self, uid: &str) -> Result<bool, StoreError> {
+        self.admit().await?;
+        self.inner.remove(uid).await
+    }
 }
 
 #[cfg(test)]

@@ -163,6 +163,13 @@ pub(crate) async fn reset(State(state): State<AppState>) -> StatusCode {
         faults.set(DbCondition::Online);
     }
     state.faults.reset();
+    crate::provider_states::ProviderStates::new(
+        &state.gateway,
+        state.database.as_ref(),
+        &state.state_outage,
+    )
+    .reset()
+    .await;
     state.journal.clear();
     StatusCode::NO_CONTENT
 }

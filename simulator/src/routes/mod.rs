@@ -5,4 +5,5 @@ pub(crate) mod extract;
 pub(crate) mod faults;
 pub(crate) mod health;
 pub(crate) mod lpas;
+pub(crate) mod pact;
 pub(crate) mod updates;

@@ -127,6 +127,15 @@ impl Store for MemoryStore {
             .ok_or_else(|| StoreError::NotFound(path.to_owned()))
     }
 
+    async fn remove(&self, uid: &str) -> Result<bool, StoreError> {
+        let mut tables = self.tables.write().await;
+        let prefix = format!("{uid}/");
+        tables.images.retain(|path, _| !path.starts_with(&prefix));
+        tables.statics.remove(uid);
+        tables.changes.remove(uid);
+        Ok(tables.lpas.remove(uid).is_some())
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         Ok(())
     }

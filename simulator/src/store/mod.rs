@@ -157,4 +157,9 @@ pub trait Store: Send + Sync + fmt::Debug {
 
     /// Checks that the storage answers now (bounded like every other call).
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Forgets an LPA: it, its static copy, its images and its change log, so a provider
+    /// state can set it up afresh. Its events stay: the event log is history. Returns whether
+    /// there was one.
+    async fn remove(&self, uid: &str) -> Result<bool, StoreError>;
 }

@@ -304,6 +304,30 @@ impl Store for PostgresStore {
         .await
     }
 
+    async fn remove(&self, uid: &str) -> Result<bool, StoreError> {
+        self.bounded(async {
+            let mut tx = self.pool.begin().await.map_err(classify)?;
+            sqlx::query("DELETE FROM images WHERE starts_with(path, $1)")
+                .bind(format!("{uid}/"))
+                .execute(&mut *tx)
+                .await
+                .map_err(classify)?;
+            sqlx::query("DELETE FROM lpa_changes WHERE uid = $1")
+                .bind(uid)
+                .execute(&mut *tx)
+                .await
+                .map_err(classify)?;
+            let removed = sqlx::query("DELETE FROM lpas WHERE uid = $1")
+                .bind(uid)
+                .execute(&mut *tx)
+                .await
+                .map_err(classify)?;
+            tx.commit().await.map_err(classify)?;
+            Ok(removed.rows_affected() > 0)
+        })
+        .await
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         self.bounded(ping_database(&self.pool)).await
     }

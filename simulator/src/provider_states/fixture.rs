@@ -1,0 +1,116 @@
+//! The LPA the real provider's state handler creates (`mock-apigw/main.go` in
+//! `opg-data-lpa-store`), and the updates that take it to later states.
+//!
+//! The values are the real provider's, so a pact written against the real store (whose
+//! matchers were aligned with this data) verifies against the simulator unchanged.
+
+use serde_json::{Value, json};
+
+/// Who the state handler acts as: the subject of the JWT the real provider's verification
+/// uses (`scripts/make_jwt.go`), recorded as the author of the changes it makes.
+pub(crate) const AUTHOR: &str = "urn:opg:sirius:users:34";
+
+/// The body the real provider PUTs for `An LPA with UID … exists`.
+pub(crate) fn lpa() -> Value {
+    json!({
+        "lpaType": "personal-welfare",
+        "channel": "online",
+        "language": "en",
+        "donor": {
+            "uid": "34cd75eb-17bc-434a-b922-4772ce3e0439",
+            "firstNames": "Homer",
+            "lastName": "Zoller",
+            "dateOfBirth": "1960-04-06",
+            "address": {
+                "line1": "79 Bury Rd",
+                "town": "Hampton Lovett",
+                "postcode": "WR9 2PF",
+                "country": "GB"
+            },
+            "contactLanguagePreference": "en"
+        },
+        "attorneys": [{
+            "uid": "cbb60db5-b450-4811-b0af-bca9f789fcfa",
+            "firstNames": "Jake",
+            "lastName": "Vallar",
+            "dateOfBirth": "2001-01-17",
+            "status": "active",
+            "appointmentType": "original",
+            "address": {"line1": "71 South Western Terrace", "town": "Milton", "country": "AU"},
+            "channel": "paper"
+        }],
+        "trustCorporations": [{
+            "uid": "1d95993a-ffbb-484c-b2fe-f4cca51801da",
+            "name": "Trust us Corp.",
+            "companyNumber": "666123321",
+            "address": {"line1": "103 Line 1", "town": "Town", "country": "GB"},
+            "status": "active",
+            "appointmentType": "original",
+            "channel": "paper"
+        }],
+        "certificateProvider": {
+            "uid": "4fe2ac67-17cc-4e9b-a9d6-ce30b5f9c82e",
+            "firstNames": "Some",
+            "lastName": "Provider",
+            "phone": "070009000",
+            "channel": "paper",
+            "address": {"line1": "71 South Western Terrace", "town": "Milton", "country": "AU"}
+        },
+        "lifeSustainingTreatmentOption": "option-a",
+        "signedAt": "2000-01-02T12:13:14Z",
+        "witnessedByCertificateProviderAt": "2000-01-02T13:13:14Z",
+        "howAttorneysMakeDecisions": "jointly"
+    })
+}
+
+/// `… exists and has changes`: the real provider's correction of the donor's last name.
+pub(crate) fn changes() -> Vec<Value> {
+    vec![json!({"type": "CORRECTION", "changes": [
+        {"key": "/donor/lastName", "old": "Zoller", "new": "Perkins"}
+    ]})]
+}
+
+/// Every signature the fixture needs before it can be registered, as Make and register sends
+/// them (the certificate provider, the attorney, the trust corporation).
+pub(crate) fn signatures() -> Vec<Value> {
+    vec![
+        json!({"type": "CERTIFICATE_PROVIDER_SIGN", "changes": [
+            {"key": "/certificateProvider/signedAt", "old": null, "new": "2000-01-03T09:00:00Z"},
+            {"key": "/certificateProvider/contactLanguagePreference", "old": null, "new": "en"},
+            {"key": "/certificateProvider/email", "old": null, "new": "some.provider@example.com"},
+            {"key": "/certificateProvider/channel", "old": "paper", "new": "online"}
+        ]}),
+        json!({"type": "ATTORNEY_SIGN", "changes": [
+            {"key": "/attorneys/0/signedAt", "old": null, "new": "2000-01-04T09:00:00Z"},
+            {"key": "/attorneys/0/mobile", "old": null, "new": "07777000000"},
+            {"key": "/attorneys/0/contactLanguagePreference", "old": null, "new": "en"},
+            {"key": "/attorneys/0/email", "old": null, "new": "jake.vallar@example.com"},
+            {"key": "/attorneys/0/channel", "old": "paper", "new": "online"}
+        ]}),
+        json!({"type": "TRUST_CORPORATION_SIGN", "changes": [
+            {"key": "/trustCorporations/0/mobile", "old": null, "new": "07777111111"},
+            {"key": "/trustCorporations/0/contactLanguagePreference", "old": null, "new": "en"},
+            {"key": "/trustCorporations/0/companyNumber", "old": "666123321", "new": "666123322"},
+            {"key": "/trustCorporations/0/email", "old": null, "new": "trust.us@example.com"},
+            {"key": "/trustCorporations/0/channel", "old": "paper", "new": "online"},
+            {"key": "/trustCorporations/0/signatories/0/firstNames", "old": null, "new": "Sig"},
+            {"key": "/trustCorporations/0/signatories/0/lastName", "old": null, "new": "Natory"},
+            {"key": "/trustCorporations/0/signatories/0/professionalTitle", "old": null, "new": "Director"},
+            {"key": "/trustCorporations/0/signatories/0/signedAt", "old": null, "new": "2000-01-05T09:00:00Z"}
+        ]}),
+    ]
+}
+
+/// The signatures, then the statutory waiting period.
+pub(crate) fn waiting() -> Vec<Value> {
+    let mut steps = signatures();
+    steps.push(json!({"type": "STATUTORY_WAITING_PERIOD", "changes": []}));
+    steps
+}
+
+/// The waiting period, then registration.
+pub(crate) fn registered() -> Vec<Value> {
+    let mut steps = waiting();
+    steps.push(json!({"type": "REGISTER", "changes": []}));
+    steps
+}

@@ -1,0 +1,454 @@
+//! Pact provider states: what the verifier asks the simulator to set up before an
+//! interaction, and to tear down after it (`POST /__pact/provider-states`).
+//!
+//! The states, with `{uid}` either in the name or in the `uid` parameter:
+//!
+//! | state | set-up |
+//! | --- | --- |
+//! | `An LPA with UID {uid} exists` | the real provider's fixture LPA, under `{uid}` |
+//! | `An LPA with UID {uid} exists and has changes` | the fixture, then the real provider's correction (donor's last name Zoller → Perkins) |
+//! | `An LPA with UID {uid} does not exist` | nothing under `{uid}` |
+//! | `An LPA with UID {uid} exists and has been signed` | the fixture with every signature |
+//! | `An LPA with UID {uid} is in the statutory waiting period` | signed, then the waiting period |
+//! | `An LPA with UID {uid} is registered` | the waiting period, then registered |
+//! | `the LPA database is offline` | the database offline for real (proxy or store), fail-fast |
+//! | `the LPA database is offline and writes are queued` | offline, and queue mode (needs an outbox) |
+//!
+//! The first three are the real provider's (§8.3 of the domain notes). Unlike the real
+//! provider, which maps each UID to a fresh random one because its storage keeps state between
+//! interactions, the simulator removes and recreates the LPA under the pact's own UID: the
+//! answers then carry the UID the consumer sent, and a state never sees the previous
+//! interaction's data. Verifying the same pacts twice on one running simulator passes both
+//! times.
+//!
+//! Database states last until their teardown (the verifier sends one per state when asked to:
+//! `lpa-contracts verify` always does; `pact_verifier_cli` needs `--state-change-teardown`)
+//! or `POST /__admin/reset`. An LPA state set up while a database state holds lifts the outage
+//! for the moment it writes, so the order of an interaction's states does not matter.
+
+mod fixture;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::create;
+use crate::gateway::{Gateway, OnDbOffline};
+use crate::model::{Lpa, Timestamp};
+use crate::outage::{DatabaseFaults, DbCondition};
+use crate::store::StoreError;
+use crate::update::{Context, UpdateRequest};
+
+/// How long a teardown of a queued-writes state waits for the outbox to be applied.
+const DRAIN_BOUND: Duration = Duration::from_secs(10);
+
+/// What the verifier posts to the state-change URL.
+#[derive(Clone, Debug, Deserialize)]
+pub struct StateChange {
+    /// The state's name, as in the pact.
+    pub state: String,
+    /// Its parameters (Pact V3 and later); may carry `uid`.
+    #[serde(default)]
+    pub params: Map<String, Value>,
+    /// `setup` (the default) or `teardown`.
+    #[serde(default)]
+    pub action: Action,
+}
+
+/// Whether a state is being set up or torn down.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Before the interaction.
+    #[default]
+    Setup,
+    /// After it.
+    Teardown,
+}
+
+/// A state the simulator knows, read from its name and parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum State {
+    /// An LPA under `uid`, taken through `stage`.
+    Lpa {
+        /// The pact's UID.
+        uid: String,
+        /// How far along.
+        stage: Stage,
+    },
+    /// No LPA under `uid`.
+    NoLpa {
+        /// The pact's UID.
+        uid: String,
+    },
+    /// The database is offline; writes queue when `queued`.
+    DatabaseOffline {
+        /// Queue mode rather than fail-fast.
+        queued: bool,
+    },
+}
+
+/// How far the fixture LPA has gone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Just created.
+    Created,
+    /// Created and corrected once (the change log has an entry).
+    WithChanges,
+    /// Every signature given.
+    Signed,
+    /// In the statutory waiting period.
+    Waiting,
+    /// Registered.
+    Registered,
+}
+
+const LPA_PREFIX: &str = "An LPA with UID ";
+
+/// Why a state change could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    /// The name is not one of the states above.
+    #[error("unknown provider state {0:?}; known states are listed at GET /__pact/provider-states")]
+    Unknown(String),
+    /// The state needs something this simulator was not started with.
+    #[error("{0}")]
+    Unsupported(String),
+    /// The store refused or failed a step.
+    #[error("could not set up {state:?}: {reason}")]
+    Failed {
+        /// The state.
+        state: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl State {
+    /// Reads a state from the verifier's request.
+    pub fn parse(change: &StateChange) -> Result<Self, StateError> {
+        let name = change.state.trim();
+        match name {
+            "the LPA database is offline" => return Ok(Self::DatabaseOffline { queued: false }),
+            "the LPA database is offline and writes are queued" => {
+                return Ok(Self::DatabaseOffline { queued: true });
+            }
+            _ => {}
+        }
+        let unknown = || StateError::Unknown(name.to_owned());
+        let rest = name.strip_prefix(LPA_PREFIX).ok_or_else(unknown)?;
+        let (named_uid, suffix) = rest.split_once(' ').ok_or_else(unknown)?;
+        let uid = match change.params.get("uid").and_then(Value::as_str) {
+            Some(uid) => uid.to_owned(),
+            None if named_uid.contains('{') => {
+                return Err(StateError::Unsupported(format!(
+                    "state {name:?} names its UID as a parameter, but the request has no `uid` parameter"
+                )));
+            }
+            None => named_uid.to_owned(),
+        };
+        let stage = match suffix {
+            "does not exist" => return Ok(Self::NoLpa { uid }),
+            "exists" => Stage::Created,
+            "exists and has changes" => Stage::WithChanges,
+            "exists and has been signed" => Stage::Signed,
+            "is in the statutory waiting period" => Stage::Waiting,
+            "is registered" => Stage::Registered,
+            _ => return Err(unknown()),
+        };
+        Ok(Self::Lpa { uid, stage })
+    }
+}
+
+/// The names of every known state, for `GET /__pact/provider-states`.
+pub const KNOWN_STATES: &[&str] = &[
+    "An LPA with UID {uid} exists",
+    "An LPA with UID {uid} exists and has changes",
+    "An LPA with UID {uid} does not exist",
+    "An LPA with UID {uid} exists and has been signed",
+    "An LPA with UID {uid} is in the statutory waiting period",
+    "An LPA with UID {uid} is registered",
+    "the LPA database is offline",
+    "the LPA database is offline and writes are queued",
+];
+
+/// The database condition a provider state put in force, and the mode to go back to; shared
+/// by every request of one simulator.
+pub(crate) type StateOutage = Arc<Mutex<Option<(DbCondition, OnDbOffline)>>>;
+
+/// Sets up and tears down provider states on one simulator.
+#[derive(Debug)]
+pub(crate) struct ProviderStates<'a> {
+    gateway: &'a Gateway,
+    database: Option<&'a DatabaseFaults>,
+    outage: &'a StateOutage,
+}
+
+impl<'a> ProviderStates<'a> {
+    pub(crate) fn new(
+        gateway: &'a Gateway,
+        database: Option<&'a DatabaseFaults>,
+        outage: &'a StateOutage,
+    ) -> Self {
+        Self {
+            gateway,
+            database,
+            outage,
+        }
+    }
+
+    /// Applies a state change; answers the values a pact may inject (`uid`).
+    pub(crate) async fn change(&self, change: &StateChange) -> Result<Value, StateError> {
+        let state = State::parse(change)?;
+        tracing::info!(state = %change.state, action = ?change.action, "provider state");
+        match (state, change.action) {
+            (State::Lpa { uid, stage }, Action::Setup) => {
+                self.with_database_online(self.set_up_lpa(&change.state, &uid, stage))
+                    .await?;
+                Ok(json!({ "uid": uid }))
+            }
+            (State::Lpa { uid, .. } | State::NoLpa { uid }, Action::Teardown)
+            | (State::NoLpa { uid }, Action::Setup) => {
+                self.with_database_online(self.remove(&change.state, &uid))
+                    .await?;
+                Ok(json!({ "uid": uid }))
+            }
+            (State::DatabaseOffline { queued }, Action::Setup) => {
+                self.take_database_offline(queued)?;
+                Ok(json!({}))
+            }
+            (State::DatabaseOffline { .. }, Action::Teardown) => {
+                self.bring_database_back().await;
+                Ok(json!({}))
+            }
+        }
+    }
+
+    /// Ends any database state, as `POST /__admin/reset` does.
+    pub(crate) async fn reset(&self) {
+        self.bring_database_back().await;
+    }
+
+    fn faults(&self) -> Result<&DatabaseFaults, StateError> {
+        self.database.ok_or_else(|| {
+            StateError::Unsupported(
+                "this simulator was started without database faults, so it cannot take its database offline"
+                    .to_owned(),
+            )
+        })
+    }
+
+    fn take_database_offline(&self, queued: bool) -> Result<(), StateError> {
+        let faults = self.faults()?;
+        let mut outage = self.outage.lock().unwrap_or_else(|p| p.into_inner());
+        let mode_before = match *outage {
+            Some((_, mode)) => mode,
+            None => self.gateway.mode(),
+        };
+        let mode = if queued {
+            OnDbOffline::Queue
+        } else {
+            OnDbOffline::FailFast
+        };
+        self.gateway
+            .set_mode(mode)
+            .map_err(|reason| StateError::Unsupported(reason.to_owned()))?;
+        faults.set(DbCondition::Offline);
+        *outage = Some((DbCondition::Offline, mode_before));
+        Ok(())
+    }
+
+    async fn bring_database_back(&self) {
+        let taken = self.outage.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let Some((_, mode_before)) = taken else {
+            return;
+        };
+        if let Some(faults) = self.database {
+            faults.set(DbCondition::Online);
+        }
+        // Writes accepted during the state are applied before the next interaction, so none
+        // lands in the middle of it.
+        if let Some(outbox) = self.gateway.outbox() {
+            let deadline = tokio::time::Instant::now() + DRAIN_BOUND;
+            while outbox.pending_count() > 0 && tokio::time::Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            if outbox.pending_count() > 0 {
+                tracing::warn!(
+                    pending = outbox.pending_count(),
+                    "writes queued during a provider state are still pending"
+                );
+            }
+        }
+        if self.gateway.set_mode(mode_before).is_err() {
+            tracing::warn!(?mode_before, "could not restore the outage mode");
+        }
+    }
+
+    /// Runs `work` with the database online, putting back a state's outage afterwards.
+    async fn with_database_online<T>(
+        &self,
+        work: impl Future<Output = Result<T, StateError>>,
+    ) -> Result<T, StateError> {
+        let held = self
+            .outage
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|(condition, _)| condition.clone());
+        let faults = self.database;
+        if let (Some(_), Some(faults)) = (&held, faults) {
+            faults.set(DbCondition::Online);
+        }
+        let result = work.await;
+        if let (Some(condition), Some(faults)) = (held, faults) {
+            faults.set(condition);
+        }
+        result
+    }
+
+    async fn remove(&self, state: &str, uid: &str) -> Result<(), StateError> {
+        self.gateway
+            .store()
+            .remove(uid)
+            .await
+            .map_err(|e| failed(state, &e))?;
+        self.gateway.forget(uid);
+        Ok(())
+    }
+
+    async fn set_up_lpa(&self, state: &str, uid: &str, stage: Stage) -> Result<(), StateError> {
+        self.remove(state, uid).await?;
+        let body: Lpa = serde_json::from_value(fixture::lpa()).map_err(|e| StateError::Failed {
+            state: state.to_owned(),
+            reason: format!("the fixture LPA does not parse: {e}"),
+        })?;
+        let new =
+            create::new_lpa(body, uid, Timestamp::now()).map_err(|errors| StateError::Failed {
+                state: state.to_owned(),
+                reason: format!("the fixture LPA is refused: {errors:?}"),
+            })?;
+        self.gateway
+            .write_create(new)
+            .await
+            .map_err(|e| failed(state, &e))?;
+        let steps = match stage {
+            Stage::Created => Vec::new(),
+            Stage::WithChanges => fixture::changes(),
+            Stage::Signed => fixture::signatures(),
+            Stage::Waiting => fixture::waiting(),
+            Stage::Registered => fixture::registered(),
+        };
+        for step in steps {
+            let request: UpdateRequest =
+                serde_json::from_value(step).map_err(|e| StateError::Failed {
+                    state: state.to_owned(),
+                    reason: format!("a fixture update does not parse: {e}"),
+                })?;
+            let ctx = Context {
+                author: fixture::AUTHOR.to_owned(),
+                now: Timestamp::now(),
+            };
+            self.gateway
+                .write_update(uid, &request, &ctx)
+                .await
+                .map_err(|e| failed(state, &e))?;
+        }
+        Ok(())
+    }
+}
+
+fn failed(state: &str, error: &StoreError) -> StateError {
+    let reason = match error {
+        StoreError::Rejected(errors) => errors
+            .iter()
+            .map(|e| format!("{}: {}", e.source, e.detail))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    };
+    StateError::Failed {
+        state: state.to_owned(),
+        reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(state: &str, params: Value) -> Result<State, StateError> {
+        State::parse(&StateChange {
+            state: state.to_owned(),
+            params: params.as_object().cloned().unwrap_or_default(),
+            action: Action::Setup,
+        })
+    }
+
+    #[test]
+    fn the_real_providers_states_are_read_with_their_uid() {
+        assert_eq!(
+            parse("An LPA with UID M-0000-1111-2222 exists", json!({})).unwrap(),
+            State::Lpa {
+                uid: "M-0000-1111-2222".to_owned(),
+                stage: Stage::Created
+            }
+        );
+        assert_eq!(
+            parse(
+                "An LPA with UID M-0000-1111-2222 exists and has changes",
+                json!({})
+            )
+            .unwrap(),
+            State::Lpa {
+                uid: "M-0000-1111-2222".to_owned(),
+                stage: Stage::WithChanges
+            }
+        );
+        assert_eq!(
+            parse("An LPA with UID M-0000-1111-2222 does not exist", json!({})).unwrap(),
+            State::NoLpa {
+                uid: "M-0000-1111-2222".to_owned()
+            }
+        );
+    }
+
+    #[test]
+    fn a_uid_parameter_wins_over_the_name() {
+        assert_eq!(
+            parse(
+                "An LPA with UID {uid} is registered",
+                json!({"uid": "M-AAAA-BBBB-CCCC"})
+            )
+            .unwrap(),
+            State::Lpa {
+                uid: "M-AAAA-BBBB-CCCC".to_owned(),
+                stage: Stage::Registered
+            }
+        );
+        assert!(matches!(
+            parse("An LPA with UID {uid} is registered", json!({})),
+            Err(StateError::Unsupported(_))
+        ));
+    }
+
+    #[test]
+    fn unknown_states_are_refused_by_name() {
+        let error = parse("An LPA with UID M-0000-1111-2222 is on fire", json!({})).unwrap_err();
+        assert!(error.to_string().contains("is on fire"), "{error}");
+        assert!(matches!(
+            parse("the moon is full", json!({})),
+            Err(StateError::Unknown(_))
+        ));
+    }
+
+    #[test]
+    fn every_known_state_parses() {
+        for name in KNOWN_STATES {
+            parse(name, json!({"uid": "M-0000-1111-2222"}))
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
+}
