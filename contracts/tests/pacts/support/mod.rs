@@ -24,3 +24,4 @@ pub(crate) fn client_of(server: &dyn ValidatingMockServer, issuer: &str, subject
     .build()
     .expect("a client of the mock server can be built")
 }
+pub(crate) mod operation;
