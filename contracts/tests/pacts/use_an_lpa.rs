@@ -88,10 +88,9 @@ fn lpa_with_scans_pattern() -> JsonPattern {
                     "path".to_owned(),
                     regex(
                         "^https?://",
-                        &lpa["restrictionsAndConditionsImages"][0]["path"]
+                        lpa["restrictionsAndConditionsImages"][0]["path"]
                             .as_str()
-                            .unwrap_or_default()
-                            .to_owned(),
+                            .unwrap_or_default(),
                     ),
                 ),
                 (
