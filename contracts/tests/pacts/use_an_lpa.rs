@@ -87,7 +87,7 @@ fn lpa_with_scans_pattern() -> JsonPattern {
                 (
                     "path".to_owned(),
                     regex(
-                        "^https?://",
+                        "^https?://.+$",
                         lpa["restrictionsAndConditionsImages"][0]["path"]
                             .as_str()
                             .unwrap_or_default(),

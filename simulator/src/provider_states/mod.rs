@@ -8,11 +8,18 @@
 //! | `An LPA with UID {uid} exists` | the real provider's fixture LPA, under `{uid}` |
 //! | `An LPA with UID {uid} exists and has changes` | the fixture, then the real provider's correction (donor's last name Zoller → Perkins) |
 //! | `An LPA with UID {uid} does not exist` | nothing under `{uid}` |
-//! | `An LPA with UID {uid} exists and has been signed` | the fixture with every signature |
+//! | `An LPA with UID {uid} exists and has an attorney with UID {attorneyUid}` | the fixture, its attorney with that actor UID |
+//! | `An LPA with UID {uid} exists and has a trust corporation with UID {trustCorporationUid}` | the fixture, its trust corporation with that actor UID |
+//! | `An LPA with UID {uid} exists and its attorneys act jointly for some decisions and severally for others` | the fixture with those decisions and their details |
+//! | `An LPA with UID {uid} exists and has been signed by everyone` (or `… has been signed`) | the fixture with every signature |
 //! | `An LPA with UID {uid} is in the statutory waiting period` | signed, then the waiting period |
-//! | `An LPA with UID {uid} is registered` | the waiting period, then registered |
+//! | `A registered LPA with UID {uid} exists` (or `An LPA with UID {uid} is registered`) | the waiting period, then registered |
+//! | `A registered paper LPA with UID {uid} exists with scanned restrictions and conditions` | a paper fixture with restrictions and one scanned page, registered |
 //! | `the LPA database is offline` | the database offline for real (proxy or store), fail-fast |
 //! | `the LPA database is offline and writes are queued` | offline, and queue mode (needs an outbox) |
+//!
+//! Parameters in braces may also come as state parameters (`uid`, `attorneyUid`,
+//! `trustCorporationUid`), which win over the name.
 //!
 //! The first three are the real provider's (§8.3 of the domain notes). Unlike the real
 //! provider, which maps each UID to a fresh random one because its storage keeps state between
@@ -71,12 +78,12 @@ pub enum Action {
 /// A state the simulator knows, read from its name and parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum State {
-    /// An LPA under `uid`, taken through `stage`.
+    /// An LPA under `uid`, made as `setup` says.
     Lpa {
         /// The pact's UID.
         uid: String,
-        /// How far along.
-        stage: Stage,
+        /// What the LPA is like.
+        setup: LpaSetup,
     },
     /// No LPA under `uid`.
     NoLpa {
@@ -88,12 +95,39 @@ pub enum State {
         /// Queue mode rather than fail-fast.
         queued: bool,
     },
+    /// No state: pact_verifier calls with an empty name for an interaction that has none.
+    Nothing,
+}
+
+/// What the fixture LPA of a state is like.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LpaSetup {
+    /// How far it has gone.
+    pub stage: Stage,
+    /// The actor UID of its attorney, when the state names one.
+    pub attorney_uid: Option<String>,
+    /// The actor UID of its trust corporation, when the state names one.
+    pub trust_corporation_uid: Option<String>,
+    /// Its attorneys act jointly for some decisions and severally for others.
+    pub mixed_decisions: bool,
+    /// A paper LPA with restrictions and conditions and one scanned page of them.
+    pub paper_with_scans: bool,
+}
+
+impl LpaSetup {
+    fn at(stage: Stage) -> Self {
+        Self {
+            stage,
+            ..Self::default()
+        }
+    }
 }
 
 /// How far the fixture LPA has gone.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Stage {
     /// Just created.
+    #[default]
     Created,
     /// Created and corrected once (the change log has an entry).
     WithChanges,
@@ -106,6 +140,10 @@ pub enum Stage {
 }
 
 const LPA_PREFIX: &str = "An LPA with UID ";
+const REGISTERED_PREFIX: &str = "A registered LPA with UID ";
+const REGISTERED_PAPER_PREFIX: &str = "A registered paper LPA with UID ";
+const ATTORNEY_SUFFIX: &str = "exists and has an attorney with UID ";
+const TRUST_CORPORATION_SUFFIX: &str = "exists and has a trust corporation with UID ";
 
 /// Why a state change could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -131,6 +169,7 @@ impl State {
     pub fn parse(change: &StateChange) -> Result<Self, StateError> {
         let name = change.state.trim();
         match name {
+            "" => return Ok(Self::Nothing),
             "the LPA database is offline" => return Ok(Self::DatabaseOffline { queued: false }),
             "the LPA database is offline and writes are queued" => {
                 return Ok(Self::DatabaseOffline { queued: true });
@@ -138,27 +177,63 @@ impl State {
             _ => {}
         }
         let unknown = || StateError::Unknown(name.to_owned());
-        let rest = name.strip_prefix(LPA_PREFIX).ok_or_else(unknown)?;
+        let (prefix, rest) = [REGISTERED_PAPER_PREFIX, REGISTERED_PREFIX, LPA_PREFIX]
+            .into_iter()
+            .find_map(|prefix| name.strip_prefix(prefix).map(|rest| (prefix, rest)))
+            .ok_or_else(unknown)?;
         let (named_uid, suffix) = rest.split_once(' ').ok_or_else(unknown)?;
-        let uid = match change.params.get("uid").and_then(Value::as_str) {
-            Some(uid) => uid.to_owned(),
-            None if named_uid.contains('{') => {
-                return Err(StateError::Unsupported(format!(
-                    "state {name:?} names its UID as a parameter, but the request has no `uid` parameter"
-                )));
+        let uid = param(change, "uid", named_uid)?;
+        let setup = match (prefix, suffix) {
+            (REGISTERED_PAPER_PREFIX, "exists with scanned restrictions and conditions") => {
+                LpaSetup {
+                    paper_with_scans: true,
+                    ..LpaSetup::at(Stage::Registered)
+                }
             }
-            None => named_uid.to_owned(),
-        };
-        let stage = match suffix {
-            "does not exist" => return Ok(Self::NoLpa { uid }),
-            "exists" => Stage::Created,
-            "exists and has changes" => Stage::WithChanges,
-            "exists and has been signed" => Stage::Signed,
-            "is in the statutory waiting period" => Stage::Waiting,
-            "is registered" => Stage::Registered,
+            (REGISTERED_PREFIX, "exists") | (LPA_PREFIX, "is registered") => {
+                LpaSetup::at(Stage::Registered)
+            }
+            (LPA_PREFIX, "does not exist") => return Ok(Self::NoLpa { uid }),
+            (LPA_PREFIX, "exists") => LpaSetup::at(Stage::Created),
+            (LPA_PREFIX, "exists and has changes") => LpaSetup::at(Stage::WithChanges),
+            (LPA_PREFIX, "exists and has been signed" | "exists and has been signed by everyone") => {
+                LpaSetup::at(Stage::Signed)
+            }
+            (LPA_PREFIX, "is in the statutory waiting period") => LpaSetup::at(Stage::Waiting),
+            (
+                LPA_PREFIX,
+                "exists and its attorneys act jointly for some decisions and severally for others",
+            ) => LpaSetup {
+                mixed_decisions: true,
+                ..LpaSetup::default()
+            },
+            (LPA_PREFIX, suffix) if suffix.starts_with(ATTORNEY_SUFFIX) => LpaSetup {
+                attorney_uid: Some(param(change, "attorneyUid", &suffix[ATTORNEY_SUFFIX.len()..])?),
+                ..LpaSetup::default()
+            },
+            (LPA_PREFIX, suffix) if suffix.starts_with(TRUST_CORPORATION_SUFFIX) => LpaSetup {
+                trust_corporation_uid: Some(param(
+                    change,
+                    "trustCorporationUid",
+                    &suffix[TRUST_CORPORATION_SUFFIX.len()..],
+                )?),
+                ..LpaSetup::default()
+            },
             _ => return Err(unknown()),
         };
-        Ok(Self::Lpa { uid, stage })
+        Ok(Self::Lpa { uid, setup })
+    }
+}
+
+/// A state parameter: from the request's parameters, else as written in the name.
+fn param(change: &StateChange, key: &str, named: &str) -> Result<String, StateError> {
+    match change.params.get(key).and_then(Value::as_str) {
+        Some(value) => Ok(value.to_owned()),
+        None if named.contains('{') || named.is_empty() => Err(StateError::Unsupported(format!(
+            "state {:?} names its {key} as a parameter, but the request has no {key:?} parameter",
+            change.state
+        ))),
+        None => Ok(named.to_owned()),
     }
 }
 
@@ -167,9 +242,15 @@ pub const KNOWN_STATES: &[&str] = &[
     "An LPA with UID {uid} exists",
     "An LPA with UID {uid} exists and has changes",
     "An LPA with UID {uid} does not exist",
+    "An LPA with UID {uid} exists and has an attorney with UID {attorneyUid}",
+    "An LPA with UID {uid} exists and has a trust corporation with UID {trustCorporationUid}",
+    "An LPA with UID {uid} exists and its attorneys act jointly for some decisions and severally for others",
+    "An LPA with UID {uid} exists and has been signed by everyone",
     "An LPA with UID {uid} exists and has been signed",
     "An LPA with UID {uid} is in the statutory waiting period",
+    "A registered LPA with UID {uid} exists",
     "An LPA with UID {uid} is registered",
+    "A registered paper LPA with UID {uid} exists with scanned restrictions and conditions",
     "the LPA database is offline",
     "the LPA database is offline and writes are queued",
 ];
@@ -204,8 +285,8 @@ impl<'a> ProviderStates<'a> {
         let state = State::parse(change)?;
         tracing::info!(state = %change.state, action = ?change.action, "provider state");
         match (state, change.action) {
-            (State::Lpa { uid, stage }, Action::Setup) => {
-                self.with_database_online(self.set_up_lpa(&change.state, &uid, stage))
+            (State::Lpa { uid, setup }, Action::Setup) => {
+                self.with_database_online(self.set_up_lpa(&change.state, &uid, &setup))
                     .await?;
                 Ok(json!({ "uid": uid }))
             }
@@ -223,6 +304,7 @@ impl<'a> ProviderStates<'a> {
                 self.bring_database_back().await;
                 Ok(json!({}))
             }
+            (State::Nothing, _) => Ok(json!({})),
         }
     }
 
@@ -319,9 +401,9 @@ impl<'a> ProviderStates<'a> {
         Ok(())
     }
 
-    async fn set_up_lpa(&self, state: &str, uid: &str, stage: Stage) -> Result<(), StateError> {
+    async fn set_up_lpa(&self, state: &str, uid: &str, setup: &LpaSetup) -> Result<(), StateError> {
         self.remove(state, uid).await?;
-        let body: Lpa = serde_json::from_value(fixture::lpa()).map_err(|e| StateError::Failed {
+        let body: Lpa = serde_json::from_value(fixture::lpa_for(setup)).map_err(|e| StateError::Failed {
             state: state.to_owned(),
             reason: format!("the fixture LPA does not parse: {e}"),
         })?;
@@ -334,7 +416,7 @@ impl<'a> ProviderStates<'a> {
             .write_create(new)
             .await
             .map_err(|e| failed(state, &e))?;
-        let steps = match stage {
+        let steps = match setup.stage {
             Stage::Created => Vec::new(),
             Stage::WithChanges => fixture::changes(),
             Stage::Signed => fixture::signatures(),
@@ -393,7 +475,7 @@ mod tests {
             parse("An LPA with UID M-0000-1111-2222 exists", json!({})).unwrap(),
             State::Lpa {
                 uid: "M-0000-1111-2222".to_owned(),
-                stage: Stage::Created
+                setup: LpaSetup::at(Stage::Created)
             }
         );
         assert_eq!(
@@ -404,7 +486,7 @@ mod tests {
             .unwrap(),
             State::Lpa {
                 uid: "M-0000-1111-2222".to_owned(),
-                stage: Stage::WithChanges
+                setup: LpaSetup::at(Stage::WithChanges)
             }
         );
         assert_eq!(
@@ -425,7 +507,7 @@ mod tests {
             .unwrap(),
             State::Lpa {
                 uid: "M-AAAA-BBBB-CCCC".to_owned(),
-                stage: Stage::Registered
+                setup: LpaSetup::at(Stage::Registered)
             }
         );
         assert!(matches!(
@@ -445,9 +527,40 @@ mod tests {
     }
 
     #[test]
+    fn actor_uids_are_read_from_the_name_or_the_parameters() {
+        let named = parse(
+            "An LPA with UID M-0000-1111-2222 exists and has an attorney with UID 9ac5e2f0-3b1d-4c8e-a7f6-5d4c3b2a1f0e",
+            json!({}),
+        )
+        .unwrap();
+        let State::Lpa { setup, .. } = named else {
+            panic!("an LPA state")
+        };
+        assert_eq!(
+            setup.attorney_uid.as_deref(),
+            Some("9ac5e2f0-3b1d-4c8e-a7f6-5d4c3b2a1f0e")
+        );
+        let by_param = parse(
+            "An LPA with UID {uid} exists and has a trust corporation with UID {trustCorporationUid}",
+            json!({"uid": "M-0000-1111-2222", "trustCorporationUid": "1b2c3d4e-5f60-4718-89ab-cdef01234567"}),
+        )
+        .unwrap();
+        let State::Lpa { setup, .. } = by_param else {
+            panic!("an LPA state")
+        };
+        assert_eq!(
+            setup.trust_corporation_uid.as_deref(),
+            Some("1b2c3d4e-5f60-4718-89ab-cdef01234567")
+        );
+    }
+
+    #[test]
     fn every_known_state_parses() {
         for name in KNOWN_STATES {
-            parse(name, json!({"uid": "M-0000-1111-2222"}))
+            parse(
+                name,
+                json!({"uid": "M-0000-1111-2222", "attorneyUid": "a", "trustCorporationUid": "t"}),
+            )
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
         }
     }

@@ -1,0 +1,319 @@
+//! Where the pacts come from: files, folders, URLs or a Pact Broker, read into groups that
+//! each belong to one consumer, so each consumer's requests can be signed as that consumer.
+//!
+//! Files and folders are read and checked here rather than handed to pact_verifier as they
+//! are, because its folder source passes with nothing verified when the provider's name is
+//! misspelt, and reports a stray file only as one failed "pact". Here a missing path, a broken
+//! pact or a folder with no pact for the provider is an error that names the file.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use pact_models::http_utils::HttpAuth;
+use pact_verifier::ConsumerVersionSelector;
+use pact_verifier::PactSource;
+use serde_json::Value;
+
+use crate::VerifyError;
+use crate::tokens::Issuers;
+
+/// The pacts to verify, as the command line gives them.
+#[derive(Clone, Debug, Default)]
+pub struct PactInputs {
+    /// Pact files and folders of pact files.
+    pub paths: Vec<PathBuf>,
+    /// URLs of single pacts.
+    pub urls: Vec<String>,
+    /// A Pact Broker to ask for the pacts to verify.
+    pub broker: Option<Broker>,
+}
+
+/// The Pact Broker options (the pacts-for-verification API).
+#[derive(Clone, Debug)]
+pub struct Broker {
+    /// Base URL.
+    pub url: String,
+    /// Token or user and password.
+    pub auth: Option<HttpAuth>,
+    /// Consumer version selectors, as JSON objects (`{"mainBranch": true}`).
+    pub selectors: Vec<Value>,
+    /// Verify pending pacts without failing on them.
+    pub enable_pending: bool,
+    /// Include work-in-progress pacts published since this date.
+    pub include_wip_pacts_since: Option<String>,
+    /// The provider's tags, for pending status.
+    pub provider_tags: Vec<String>,
+    /// The provider's branch, for pending status and results.
+    pub provider_branch: Option<String>,
+}
+
+/// Pacts of one consumer, verified in one run of the verifier.
+#[derive(Debug)]
+pub struct Group {
+    /// What to show for it: a file, a URL or the broker.
+    pub label: String,
+    /// The consumer, when known before verifying (always, except for a broker asked about
+    /// every consumer).
+    pub consumer: Option<String>,
+    /// The pacts.
+    pub source: PactSource,
+    /// Whether an empty result is acceptable (a broker may have nothing for a consumer).
+    pub may_be_empty: bool,
+}
+
+/// Selector keys the Pact Broker understands.
+const SELECTOR_KEYS: &[&str] = &[
+    "consumer",
+    "tag",
+    "fallbackTag",
+    "latest",
+    "deployedOrReleased",
+    "deployed",
+    "released",
+    "environment",
+    "mainBranch",
+    "branch",
+    "matchingBranch",
+    "fallbackBranch",
+];
+
+/// A pact read and checked.
+#[derive(Debug)]
+struct Checked {
+    consumer: String,
+    provider: String,
+}
+
+fn check_pact(label: &str, text: &str) -> Result<Checked, VerifyError> {
+    let broken = |reason: String| VerifyError::BrokenPact {
+        pact: label.to_owned(),
+        reason,
+    };
+    let json: Value =
+        serde_json::from_str(text).map_err(|e| broken(format!("not JSON: {e}")))?;
+    let name = |role: &str| {
+        json.get(role)
+            .and_then(|p| p.get("name"))
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned)
+            .ok_or_else(|| broken(format!("no {role} name")))
+    };
+    let consumer = name("consumer")?;
+    let provider = name("provider")?;
+    let has_interactions = ["interactions", "messages"]
+        .iter()
+        .any(|key| json.get(key).is_some_and(Value::is_array));
+    if !has_interactions {
+        return Err(broken("no interactions".to_owned()));
+    }
+    let pact = pact_models::pact::load_pact_from_json(label, &json)
+        .map_err(|e| broken(e.to_string()))?;
+    if pact.interactions().is_empty() {
+        return Err(broken("no interactions".to_owned()));
+    }
+    Ok(Checked { consumer, provider })
+}
+
+fn pact_files(dir: &Path) -> Result<Vec<PathBuf>, VerifyError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| VerifyError::MissingPacts {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.is_file() && path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Reads the inputs into groups, keeping the pacts of `provider` and, when `consumers` is not
+/// empty, of those consumers only.
+pub async fn groups(
+    inputs: &PactInputs,
+    provider: &str,
+    consumers: &[String],
+    issuers: &Issuers,
+) -> Result<Vec<Group>, VerifyError> {
+    let wanted = |consumer: &str| consumers.is_empty() || consumers.iter().any(|c| c == consumer);
+    let mut groups = Vec::new();
+    for path in &inputs.paths {
+        let named_file = path.is_file();
+        let files = if named_file {
+            vec![path.clone()]
+        } else if path.is_dir() {
+            pact_files(path)?
+        } else {
+            return Err(VerifyError::MissingPacts {
+                path: path.display().to_string(),
+                reason: "no such file or folder".to_owned(),
+            });
+        };
+        let mut found = 0;
+        for file in files {
+            let label = file.display().to_string();
+            let text = std::fs::read_to_string(&file).map_err(|e| VerifyError::BrokenPact {
+                pact: label.clone(),
+                reason: e.to_string(),
+            })?;
+            let checked = check_pact(&label, &text)?;
+            if checked.provider != provider {
+                if named_file {
+                    return Err(VerifyError::BrokenPact {
+                        pact: label,
+                        reason: format!(
+                            "it is a pact with provider {:?}, not {provider:?}",
+                            checked.provider
+                        ),
+                    });
+                }
+                tracing::info!(pact = %label, provider = %checked.provider, "not for this provider: skipped");
+                continue;
+            }
+            found += 1;
+            if wanted(&checked.consumer) {
+                groups.push(Group {
+                    label,
+                    consumer: Some(checked.consumer),
+                    source: PactSource::File(file.display().to_string()),
+                    may_be_empty: false,
+                });
+            }
+        }
+        if found == 0 {
+            return Err(VerifyError::MissingPacts {
+                path: path.display().to_string(),
+                reason: format!("no pact with provider {provider:?} in it"),
+            });
+        }
+    }
+    for url in &inputs.urls {
+        let text = fetch(url).await?;
+        let checked = check_pact(url, &text)?;
+        if checked.provider != provider {
+            return Err(VerifyError::BrokenPact {
+                pact: url.clone(),
+                reason: format!(
+                    "it is a pact with provider {:?}, not {provider:?}",
+                    checked.provider
+                ),
+            });
+        }
+        if wanted(&checked.consumer) {
+            groups.push(Group {
+                label: url.clone(),
+                consumer: Some(checked.consumer),
+                source: PactSource::URL(url.clone(), None),
+                may_be_empty: false,
+            });
+        }
+    }
+    if let Some(broker) = &inputs.broker {
+        let selectors = selectors(&broker.selectors)?;
+        let names: Vec<String> = if consumers.is_empty() {
+            issuers.consumers().map(str::to_owned).collect()
+        } else {
+            consumers.to_vec()
+        };
+        for consumer in names {
+            groups.push(Group {
+                label: format!("{} (consumer {consumer})", broker.url),
+                consumer: Some(consumer),
+                source: PactSource::BrokerWithDynamicConfiguration {
+                    provider_name: provider.to_owned(),
+                    broker_url: broker.url.clone(),
+                    enable_pending: broker.enable_pending,
+                    include_wip_pacts_since: broker.include_wip_pacts_since.clone(),
+                    provider_tags: broker.provider_tags.clone(),
+                    provider_branch: broker.provider_branch.clone(),
+                    selectors: selectors.clone(),
+                    auth: broker.auth.clone(),
+                    links: Vec::new(),
+                },
+                may_be_empty: true,
+            });
+        }
+    }
+    if groups.is_empty() {
+        return Err(VerifyError::MissingPacts {
+            path: "the pacts given".to_owned(),
+            reason: if consumers.is_empty() {
+                "nothing to verify".to_owned()
+            } else {
+                format!("no pact of consumer {}", consumers.join(", "))
+            },
+        });
+    }
+    Ok(groups)
+}
+
+/// Reads `--consumer-version-selectors`, refusing what the broker would not understand
+/// (pact_verifier drops such selectors without a word).
+pub fn selectors(values: &[Value]) -> Result<Vec<ConsumerVersionSelector>, VerifyError> {
+    values
+        .iter()
+        .map(|value| {
+            let bad = |reason: String| VerifyError::BadSelector {
+                selector: value.to_string(),
+                reason,
+            };
+            let object = value
+                .as_object()
+                .ok_or_else(|| bad("a selector is a JSON object".to_owned()))?;
+            if let Some(key) = object.keys().find(|k| !SELECTOR_KEYS.contains(&k.as_str())) {
+                return Err(bad(format!(
+                    "unknown key {key:?}; selectors take {}",
+                    SELECTOR_KEYS.join(", ")
+                )));
+            }
+            serde_json::from_value(value.clone()).map_err(|e| bad(e.to_string()))
+        })
+        .collect()
+}
+
+async fn fetch(url: &str) -> Result<String, VerifyError> {
+    let unreachable = |reason: String| VerifyError::MissingPacts {
+        path: url.to_owned(),
+        reason,
+    };
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| unreachable(e.to_string()))?;
+    let response = client
+        .get(url)
+        .header("Accept", "application/hal+json, application/json")
+        .send()
+        .await
+        .map_err(|e| unreachable(e.to_string()))?;
+    if !response.status().is_success() {
+        return Err(unreachable(format!("answered {}", response.status())));
+    }
+    response.text().await.map_err(|e| unreachable(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn selectors_with_unknown_keys_are_refused_not_dropped() {
+        assert!(selectors(&[json!({"mainBranch": true}), json!({"deployedOrReleased": true})]).is_ok());
+        let error = selectors(&[json!({"mainbranch": true})]).unwrap_err();
+        assert!(error.to_string().contains("mainbranch"), "{error}");
+        assert!(selectors(&[json!("mainBranch")]).is_err());
+    }
+
+    #[test]
+    fn a_pact_without_interactions_or_names_is_broken() {
+        let no_consumer = r#"{"provider": {"name": "data-lpa-store"}, "interactions": []}"#;
+        assert!(check_pact("x", no_consumer).unwrap_err().to_string().contains("consumer"));
+        let empty = r#"{"consumer": {"name": "c"}, "provider": {"name": "p"}, "interactions": []}"#;
+        assert!(check_pact("x", empty).unwrap_err().to_string().contains("no interactions"));
+        assert!(check_pact("x", "{").unwrap_err().to_string().contains("not JSON"));
+    }
+}
