@@ -200,6 +200,7 @@ struct ProcessClient {
 
 impl ProcessClient {
     fn new(address: &str) -> Self {
+        testkit::install_crypto();
         let jwt = token(&TokenRequest {
             issuer: "opg.poas.sirius".into(),
             subject: "urn:opg:sirius:users:34".into(),

@@ -137,8 +137,18 @@ async fn postgres_simulator(url: &str) -> Simulator {
     Simulator::new(store).with_database_faults(faults)
 }
 
+/// Installs ring as the process's rustls provider before any HTTP client is built. When the
+/// workspace is built together, pact's crates give reqwest a rustls without a provider (Cargo
+/// unifies features), and building a client would panic.
+pub fn install_crypto() {
+    rustls::crypto::ring::default_provider()
+        .install_default()
+        .ok();
+}
+
 /// Starts `simulator` on a free loopback port.
 pub async fn spawn(simulator: Simulator) -> TestApp {
+    install_crypto();
     let (address, shutdown, server) = serve(simulator).await;
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))

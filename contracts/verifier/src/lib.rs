@@ -3,6 +3,7 @@
 //!
 //! - [`sources`]: pacts from files, folders, URLs or a Pact Broker, checked and grouped by
 //!   consumer;
+//! - [`states`]: provider-state changes, keeping the provider's reason when one fails;
 //! - [`tokens`]: a fresh JWT on every replayed request, signed as the consumer;
 //! - [`provider`]: the provider at a URL, or a simulator started for the run;
 //! - [`report`]: the result per interaction, as a summary, JUnit XML or JSON.
@@ -27,17 +28,26 @@
 pub mod provider;
 pub mod report;
 pub mod sources;
+pub mod states;
 pub mod tokens;
 
 use std::sync::Arc;
 
-use pact_verifier::callback_executors::HttpRequestProviderStateExecutor;
 use pact_verifier::{FilterInfo, PublishOptions, VerificationOptions};
 
 use crate::provider::Provider;
 use crate::report::{InteractionReport, Report};
 use crate::sources::PactInputs;
+use crate::states::StateChanges;
 use crate::tokens::{FreshTokens, Issuers};
+
+/// Installs ring as the process's rustls provider, which reqwest 0.13 needs and pact's crates
+/// do not always install; a provider already installed is kept.
+pub fn install_crypto() {
+    rustls::crypto::ring::default_provider()
+        .install_default()
+        .ok();
+}
 
 /// The provider's name in every OPG pact.
 pub const PROVIDER_NAME: &str = "data-lpa-store";
@@ -134,6 +144,7 @@ impl Verification {
     ///
     /// pact_verifier's future is not `Send`, so this runs on the caller's task.
     pub async fn run(&self, provider: &Provider) -> Result<Report, VerifyError> {
+        install_crypto();
         if let Some(publish) = &self.publish
             && publish.provider_version.is_none()
         {
@@ -151,12 +162,10 @@ impl Verification {
                 "no --state-change-url: interactions that need provider states will run without them"
             );
         }
-        let states = Arc::new(HttpRequestProviderStateExecutor {
-            state_change_url: provider.state_change_url.clone(),
-            state_change_teardown: true,
-            state_change_body: true,
-            retries: 2,
-        });
+        let states = Arc::new(StateChanges::new(
+            provider.state_change_url.clone(),
+            std::time::Duration::from_millis(self.request_timeout_ms),
+        ));
         let mut report = Report {
             provider: self.provider_name.clone(),
             ..Report::default()
@@ -170,10 +179,7 @@ impl Verification {
                 .and_then(|c| self.issuers.of(c))
                 .map(str::to_owned);
             let options = VerificationOptions {
-                request_filter: Some(Arc::new(FreshTokens::new(
-                    self.jwt_secret.clone(),
-                    issuer,
-                ))),
+                request_filter: Some(Arc::new(FreshTokens::new(self.jwt_secret.clone(), issuer))),
                 request_timeout: self.request_timeout_ms,
                 coloured_output: false,
                 no_pacts_is_error: !group.may_be_empty,
@@ -199,12 +205,17 @@ impl Verification {
             if group.may_be_empty && !result.interaction_results.is_empty() {
                 verified_broker_pacts = true;
             }
-            report.interactions.extend(
-                result
-                    .interaction_results
-                    .iter()
-                    .map(InteractionReport::from_result),
-            );
+            report
+                .interactions
+                .extend(result.interaction_results.iter().map(|interaction| {
+                    let mut report = InteractionReport::from_result(interaction);
+                    if let report::Outcome::Error { message } = &mut report.outcome
+                        && let Some(reason) = states.take_failure(&report.provider_states)
+                    {
+                        *message = format!("{message}: {reason}");
+                    }
+                    report
+                }));
             report.notices.extend(
                 result
                     .notices

@@ -32,10 +32,17 @@ enum Command {
 }
 
 #[derive(Debug, Args)]
-#[allow(clippy::struct_excessive_bools, reason = "each is one command-line switch")]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each is one command-line switch"
+)]
 struct VerifyArgs {
     /// The provider's base URL, e.g. http://127.0.0.1:8080 (a running `lpa-sim serve`).
-    #[arg(long, required_unless_present = "simulator", conflicts_with = "simulator")]
+    #[arg(
+        long,
+        required_unless_present = "simulator",
+        conflicts_with = "simulator"
+    )]
     provider_url: Option<String>,
     /// Verify a simulator started in this process for the run.
     #[arg(long)]
@@ -46,6 +53,10 @@ struct VerifyArgs {
     /// Postgres URL for `--store postgres`.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
+    /// The in-process simulator's bound on waiting for its database, in milliseconds; the
+    /// database-offline interactions each take this long.
+    #[arg(long, default_value_t = 1000, requires = "simulator", value_parser = clap::value_parser!(u64).range(1..=60_000))]
+    db_timeout_ms: u64,
     /// Where the provider sets up provider states; defaults to the simulator's own
     /// `/__pact/provider-states` with `--simulator`.
     #[arg(long)]
@@ -62,7 +73,12 @@ struct VerifyArgs {
     #[arg(long, env = "PACT_BROKER_BASE_URL")]
     broker_url: Option<String>,
     /// Broker bearer token.
-    #[arg(long, env = "PACT_BROKER_TOKEN", hide_env_values = true, conflicts_with = "broker_username")]
+    #[arg(
+        long,
+        env = "PACT_BROKER_TOKEN",
+        hide_env_values = true,
+        conflicts_with = "broker_username"
+    )]
     broker_token: Option<String>,
     /// Broker user name (basic auth).
     #[arg(long, env = "PACT_BROKER_USERNAME")]
@@ -144,13 +160,13 @@ fn parse_pair(text: &str) -> Result<(String, String), String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")),
+        )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    // reqwest, through pact_verifier, needs a process-wide rustls provider.
-    rustls::crypto::ring::default_provider()
-        .install_default()
-        .ok();
+    verifier::install_crypto();
     let Command::Verify(args) = Cli::parse().command;
     match verify(*args).await {
         Ok(true) => ExitCode::SUCCESS,
@@ -171,13 +187,14 @@ async fn verify(args: VerifyArgs) -> anyhow::Result<bool> {
     let provider = if args.simulator {
         let store = match args.store {
             StoreKind::Memory => SimulatorStore::Memory,
-            StoreKind::Postgres => SimulatorStore::Postgres(
-                args.database_url
-                    .clone()
-                    .ok_or_else(|| anyhow::anyhow!("--store postgres needs --database-url (or DATABASE_URL)"))?,
-            ),
+            StoreKind::Postgres => {
+                SimulatorStore::Postgres(args.database_url.clone().ok_or_else(|| {
+                    anyhow::anyhow!("--store postgres needs --database-url (or DATABASE_URL)")
+                })?)
+            }
         };
-        let mut provider = Provider::simulator(store, &secret, Duration::from_secs(3)).await?;
+        let mut provider =
+            Provider::simulator(store, &secret, Duration::from_millis(args.db_timeout_ms)).await?;
         if let Some(url) = &args.state_change_url {
             provider.state_change_url = Some(url.clone());
         }
@@ -192,13 +209,15 @@ async fn verify(args: VerifyArgs) -> anyhow::Result<bool> {
     print!("{}", report.summary());
     if let Some(path) = &args.junit {
         let xml = report.junit()?;
-        std::fs::write(path, xml)
-            .map_err(|e| anyhow::anyhow!("Failed to write the JUnit report {}: {e}", path.display()))?;
+        std::fs::write(path, xml).map_err(|e| {
+            anyhow::anyhow!("Failed to write the JUnit report {}: {e}", path.display())
+        })?;
     }
     if let Some(path) = &args.json {
         let json = serde_json::to_vec_pretty(&report.json())?;
-        std::fs::write(path, json)
-            .map_err(|e| anyhow::anyhow!("Failed to write the JSON report {}: {e}", path.display()))?;
+        std::fs::write(path, json).map_err(|e| {
+            anyhow::anyhow!("Failed to write the JSON report {}: {e}", path.display())
+        })?;
     }
     Ok(report.passed())
 }

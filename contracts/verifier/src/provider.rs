@@ -76,9 +76,11 @@ impl Provider {
         let failed = |reason: String| VerifyError::Simulator(reason);
         let (store, faults): (Arc<dyn Store>, _) = match store {
             SimulatorStore::Memory => simulator::outage::memory(db_timeout),
-            SimulatorStore::Postgres(url) => simulator::outage::postgres_via_proxy(&url, db_timeout)
-                .await
-                .map_err(|e| failed(format!("{e:#}")))?,
+            SimulatorStore::Postgres(url) => {
+                simulator::outage::postgres_via_proxy(&url, db_timeout)
+                    .await
+                    .map_err(|e| failed(format!("{e:#}")))?
+            }
         };
         let outbox_dir =
             std::env::temp_dir().join(format!("lpa-contracts-outbox-{}", uuid::Uuid::new_v4()));
@@ -126,7 +128,10 @@ impl Provider {
     }
 
     /// How pact_verifier addresses it.
-    #[allow(deprecated, reason = "ProviderInfo's port and path stay set for pacts naming no transport")]
+    #[allow(
+        deprecated,
+        reason = "ProviderInfo's port and path stay set for pacts naming no transport"
+    )]
     pub fn info(&self, name: &str) -> ProviderInfo {
         let port = self.url.port_or_known_default();
         let path = self.url.path().trim_end_matches('/').to_owned();

@@ -67,12 +67,23 @@ impl InteractionReport {
                     actual.as_ref(),
                 );
                 // The first line repeats the description; the rest is the diff.
-                let text = lines
+                let mut text = lines
                     .iter()
                     .skip(1)
                     .map(|line| line.trim_end())
                     .collect::<Vec<_>>()
                     .join("\n");
+                // A wrong status says little without the body that came with it.
+                let status_differs = mismatches
+                    .iter()
+                    .any(|m| matches!(m, pact_matching::Mismatch::StatusMismatch { .. }));
+                if status_differs
+                    && let Some(body) = actual
+                        .as_v4_http()
+                        .and_then(|http| http.response.body.value_as_string())
+                {
+                    text.push_str(&format!("\nthe provider answered: {}", body.trim()));
+                }
                 Outcome::Failed { mismatch: text }
             }
             Err(MismatchResult::Error(message, _)) => Outcome::Error {
@@ -119,7 +130,10 @@ pub struct Report {
 impl Report {
     /// True when no interaction fails the run.
     pub fn passed(&self) -> bool {
-        !self.interactions.iter().any(InteractionReport::fails_the_run)
+        !self
+            .interactions
+            .iter()
+            .any(InteractionReport::fails_the_run)
     }
 
     fn count(&self, label: &str) -> usize {

@@ -89,8 +89,7 @@ fn check_pact(label: &str, text: &str) -> Result<Checked, VerifyError> {
         pact: label.to_owned(),
         reason,
     };
-    let json: Value =
-        serde_json::from_str(text).map_err(|e| broken(format!("not JSON: {e}")))?;
+    let json: Value = serde_json::from_str(text).map_err(|e| broken(format!("not JSON: {e}")))?;
     let name = |role: &str| {
         json.get(role)
             .and_then(|p| p.get("name"))
@@ -107,8 +106,8 @@ fn check_pact(label: &str, text: &str) -> Result<Checked, VerifyError> {
     if !has_interactions {
         return Err(broken("no interactions".to_owned()));
     }
-    let pact = pact_models::pact::load_pact_from_json(label, &json)
-        .map_err(|e| broken(e.to_string()))?;
+    let pact =
+        pact_models::pact::load_pact_from_json(label, &json).map_err(|e| broken(e.to_string()))?;
     if pact.interactions().is_empty() {
         return Err(broken("no interactions".to_owned()));
     }
@@ -278,6 +277,7 @@ async fn fetch(url: &str) -> Result<String, VerifyError> {
         path: url.to_owned(),
         reason,
     };
+    crate::install_crypto();
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .build()
@@ -291,7 +291,10 @@ async fn fetch(url: &str) -> Result<String, VerifyError> {
     if !response.status().is_success() {
         return Err(unreachable(format!("answered {}", response.status())));
     }
-    response.text().await.map_err(|e| unreachable(e.to_string()))
+    response
+        .text()
+        .await
+        .map_err(|e| unreachable(e.to_string()))
 }
 
 #[cfg(test)]
@@ -302,7 +305,13 @@ mod tests {
 
     #[test]
     fn selectors_with_unknown_keys_are_refused_not_dropped() {
-        assert!(selectors(&[json!({"mainBranch": true}), json!({"deployedOrReleased": true})]).is_ok());
+        assert!(
+            selectors(&[
+                json!({"mainBranch": true}),
+                json!({"deployedOrReleased": true})
+            ])
+            .is_ok()
+        );
         let error = selectors(&[json!({"mainbranch": true})]).unwrap_err();
         assert!(error.to_string().contains("mainbranch"), "{error}");
         assert!(selectors(&[json!("mainBranch")]).is_err());
@@ -311,9 +320,24 @@ mod tests {
     #[test]
     fn a_pact_without_interactions_or_names_is_broken() {
         let no_consumer = r#"{"provider": {"name": "data-lpa-store"}, "interactions": []}"#;
-        assert!(check_pact("x", no_consumer).unwrap_err().to_string().contains("consumer"));
+        assert!(
+            check_pact("x", no_consumer)
+                .unwrap_err()
+                .to_string()
+                .contains("consumer")
+        );
         let empty = r#"{"consumer": {"name": "c"}, "provider": {"name": "p"}, "interactions": []}"#;
-        assert!(check_pact("x", empty).unwrap_err().to_string().contains("no interactions"));
-        assert!(check_pact("x", "{").unwrap_err().to_string().contains("not JSON"));
+        assert!(
+            check_pact("x", empty)
+                .unwrap_err()
+                .to_string()
+                .contains("no interactions")
+        );
+        assert!(
+            check_pact("x", "{")
+                .unwrap_err()
+                .to_string()
+                .contains("not JSON")
+        );
     }
 }

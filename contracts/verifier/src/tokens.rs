@@ -199,12 +199,19 @@ mod tests {
             .expect("a header");
         let caller = verify(&header, "provider-secret");
         assert_eq!(caller.issuer, MAKE_REGISTER_ISSUER);
-        assert!(caller.subject.ends_with("9ac5e2f0-3b1d-4c8e-a7f6-5d4c3b2a1f0e"));
+        assert!(
+            caller
+                .subject
+                .ends_with("9ac5e2f0-3b1d-4c8e-a7f6-5d4c3b2a1f0e")
+        );
     }
 
     #[test]
     fn the_filter_replaces_the_header_whatever_its_case() {
-        let tokens = Arc::new(FreshTokens::new(DEFAULT_SECRET, Some(SIRIUS_ISSUER.to_owned())));
+        let tokens = Arc::new(FreshTokens::new(
+            DEFAULT_SECRET,
+            Some(SIRIUS_ISSUER.to_owned()),
+        ));
         let request = HttpRequest {
             headers: Some(HashMap::from([(
                 "x-jwt-authorization".to_owned(),

@@ -196,9 +196,10 @@ impl State {
             (LPA_PREFIX, "does not exist") => return Ok(Self::NoLpa { uid }),
             (LPA_PREFIX, "exists") => LpaSetup::at(Stage::Created),
             (LPA_PREFIX, "exists and has changes") => LpaSetup::at(Stage::WithChanges),
-            (LPA_PREFIX, "exists and has been signed" | "exists and has been signed by everyone") => {
-                LpaSetup::at(Stage::Signed)
-            }
+            (
+                LPA_PREFIX,
+                "exists and has been signed" | "exists and has been signed by everyone",
+            ) => LpaSetup::at(Stage::Signed),
             (LPA_PREFIX, "is in the statutory waiting period") => LpaSetup::at(Stage::Waiting),
             (
                 LPA_PREFIX,
@@ -208,7 +209,11 @@ impl State {
                 ..LpaSetup::default()
             },
             (LPA_PREFIX, suffix) if suffix.starts_with(ATTORNEY_SUFFIX) => LpaSetup {
-                attorney_uid: Some(param(change, "attorneyUid", &suffix[ATTORNEY_SUFFIX.len()..])?),
+                attorney_uid: Some(param(
+                    change,
+                    "attorneyUid",
+                    &suffix[ATTORNEY_SUFFIX.len()..],
+                )?),
                 ..LpaSetup::default()
             },
             (LPA_PREFIX, suffix) if suffix.starts_with(TRUST_CORPORATION_SUFFIX) => LpaSetup {
@@ -403,10 +408,11 @@ impl<'a> ProviderStates<'a> {
 
     async fn set_up_lpa(&self, state: &str, uid: &str, setup: &LpaSetup) -> Result<(), StateError> {
         self.remove(state, uid).await?;
-        let body: Lpa = serde_json::from_value(fixture::lpa_for(setup)).map_err(|e| StateError::Failed {
-            state: state.to_owned(),
-            reason: format!("the fixture LPA does not parse: {e}"),
-        })?;
+        let body: Lpa =
+            serde_json::from_value(fixture::lpa_for(setup)).map_err(|e| StateError::Failed {
+                state: state.to_owned(),
+                reason: format!("the fixture LPA does not parse: {e}"),
+            })?;
         let new =
             create::new_lpa(body, uid, Timestamp::now()).map_err(|errors| StateError::Failed {
                 state: state.to_owned(),
@@ -461,7 +467,7 @@ fn failed(state: &str, error: &StoreError) -> StateError {
 mod tests {
     use super::*;
 
-    fn parse(state: &str, params: Value) -> Result<State, StateError> {
+    fn parse(state: &str, params: &Value) -> Result<State, StateError> {
         State::parse(&StateChange {
             state: state.to_owned(),
             params: params.as_object().cloned().unwrap_or_default(),
@@ -472,7 +478,7 @@ mod tests {
     #[test]
     fn the_real_providers_states_are_read_with_their_uid() {
         assert_eq!(
-            parse("An LPA with UID M-0000-1111-2222 exists", json!({})).unwrap(),
+            parse("An LPA with UID M-0000-1111-2222 exists", &json!({})).unwrap(),
             State::Lpa {
                 uid: "M-0000-1111-2222".to_owned(),
                 setup: LpaSetup::at(Stage::Created)
@@ -481,7 +487,7 @@ mod tests {
         assert_eq!(
             parse(
                 "An LPA with UID M-0000-1111-2222 exists and has changes",
-                json!({})
+                &json!({})
             )
             .unwrap(),
             State::Lpa {
@@ -490,7 +496,11 @@ mod tests {
             }
         );
         assert_eq!(
-            parse("An LPA with UID M-0000-1111-2222 does not exist", json!({})).unwrap(),
+            parse(
+                "An LPA with UID M-0000-1111-2222 does not exist",
+                &json!({})
+            )
+            .unwrap(),
             State::NoLpa {
                 uid: "M-0000-1111-2222".to_owned()
             }
@@ -502,7 +512,7 @@ mod tests {
         assert_eq!(
             parse(
                 "An LPA with UID {uid} is registered",
-                json!({"uid": "M-AAAA-BBBB-CCCC"})
+                &json!({"uid": "M-AAAA-BBBB-CCCC"})
             )
             .unwrap(),
             State::Lpa {
@@ -511,17 +521,17 @@ mod tests {
             }
         );
         assert!(matches!(
-            parse("An LPA with UID {uid} is registered", json!({})),
+            parse("An LPA with UID {uid} is registered", &json!({})),
             Err(StateError::Unsupported(_))
         ));
     }
 
     #[test]
     fn unknown_states_are_refused_by_name() {
-        let error = parse("An LPA with UID M-0000-1111-2222 is on fire", json!({})).unwrap_err();
+        let error = parse("An LPA with UID M-0000-1111-2222 is on fire", &json!({})).unwrap_err();
         assert!(error.to_string().contains("is on fire"), "{error}");
         assert!(matches!(
-            parse("the moon is full", json!({})),
+            parse("the moon is full", &json!({})),
             Err(StateError::Unknown(_))
         ));
     }
@@ -529,8 +539,7 @@ mod tests {
     #[test]
     fn actor_uids_are_read_from_the_name_or_the_parameters() {
         let named = parse(
-            "An LPA with UID M-0000-1111-2222 exists and has an attorney with UID 9ac5e2f0-3b1d-4c8e-a7f6-5d4c3b2a1f0e",
-            json!({}),
+"An LPA with UID M-0000-1111-2222 exists and has an attorney with UID 9ac5e2f0-3b1d-4c8e-a7f6-5d4c3b2a1f0e", &json!({}),
         )
         .unwrap();
         let State::Lpa { setup, .. } = named else {
@@ -541,8 +550,7 @@ mod tests {
             Some("9ac5e2f0-3b1d-4c8e-a7f6-5d4c3b2a1f0e")
         );
         let by_param = parse(
-            "An LPA with UID {uid} exists and has a trust corporation with UID {trustCorporationUid}",
-            json!({"uid": "M-0000-1111-2222", "trustCorporationUid": "1b2c3d4e-5f60-4718-89ab-cdef01234567"}),
+"An LPA with UID {uid} exists and has a trust corporation with UID {trustCorporationUid}", &json!({"uid": "M-0000-1111-2222", "trustCorporationUid": "1b2c3d4e-5f60-4718-89ab-cdef01234567"}),
         )
         .unwrap();
         let State::Lpa { setup, .. } = by_param else {
@@ -559,9 +567,9 @@ mod tests {
         for name in KNOWN_STATES {
             parse(
                 name,
-                json!({"uid": "M-0000-1111-2222", "attorneyUid": "a", "trustCorporationUid": "t"}),
+                &json!({"uid": "M-0000-1111-2222", "attorneyUid": "a", "trustCorporationUid": "t"}),
             )
-                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         }
     }
 }

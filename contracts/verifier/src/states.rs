@@ -1,0 +1,105 @@
+//! Provider-state changes, posted to the provider's state-change URL.
+//!
+//! pact_verifier's own HTTP executor reports a refused state change only as "Invalid status
+//! code: 400". This one keeps what the provider answered, so the report can say why a state
+//! could not be set up (an unknown state name, a simulator without an outbox...).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use pact_models::provider_states::ProviderState;
+use pact_verifier::callback_executors::ProviderStateExecutor;
+use serde_json::{Value, json};
+
+/// Posts `{"state", "params", "action"}` to the state-change URL, setup and teardown.
+#[derive(Debug)]
+pub struct StateChanges {
+    url: Option<String>,
+    client: reqwest::Client,
+    failures: Mutex<Vec<(String, String)>>,
+}
+
+impl StateChanges {
+    /// State changes posted to `url`, each bounded by `timeout`; with no URL, states are
+    /// skipped.
+    pub fn new(url: Option<String>, timeout: Duration) -> Self {
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .build()
+            .unwrap_or_default();
+        Self {
+            url,
+            client,
+            failures: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Takes the recorded reason a setup of one of `states` failed, oldest first.
+    pub fn take_failure(&self, states: &[String]) -> Option<String> {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let index = failures
+            .iter()
+            .position(|(state, _)| states.contains(state))?;
+        Some(failures.remove(index).1)
+    }
+
+    fn record(&self, state: &str, reason: String) -> anyhow::Error {
+        let error = anyhow::anyhow!("{reason}");
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((state.to_owned(), reason));
+        error
+    }
+}
+
+#[async_trait]
+impl ProviderStateExecutor for StateChanges {
+    async fn call(
+        self: Arc<Self>,
+        _interaction_id: Option<String>,
+        state: &ProviderState,
+        setup: bool,
+        _client: Option<&reqwest::Client>,
+    ) -> anyhow::Result<HashMap<String, Value>> {
+        let Some(url) = &self.url else {
+            return Ok(HashMap::new());
+        };
+        let action = if setup { "setup" } else { "teardown" };
+        let body = json!({"state": state.name, "params": state.params, "action": action});
+        let response = match self.client.post(url).json(&body).send().await {
+            Ok(response) => response,
+            Err(e) => {
+                return Err(self.record(
+                    &state.name,
+                    format!(
+                        "state change {action} of {:?} got no answer from {url}: {e}",
+                        state.name
+                    ),
+                ));
+            }
+        };
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        if !status.is_success() {
+            return Err(self.record(
+                &state.name,
+                format!(
+                    "state change {action} of {:?} was answered {status}: {}",
+                    state.name,
+                    text.trim()
+                ),
+            ));
+        }
+        Ok(match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Object(values)) => values.into_iter().collect(),
+            _ => HashMap::new(),
+        })
+    }
+
+    fn teardown(&self) -> bool {
+        true
+    }
+}
