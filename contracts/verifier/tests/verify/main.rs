@@ -1,6 +1,7 @@
 //! Provider verification end to end: the committed pacts against the simulator, in process and
 //! over loopback, on both stores, and the command's reports and errors.
 
+mod broker;
 mod cli;
 mod in_process;
 
