@@ -136,6 +136,18 @@ impl Report {
             .any(InteractionReport::fails_the_run)
     }
 
+    /// The consumers whose interactions were verified, sorted.
+    fn consumers(&self) -> Vec<&str> {
+        let mut consumers: Vec<&str> = self
+            .interactions
+            .iter()
+            .map(|i| i.consumer.as_str())
+            .collect();
+        consumers.sort_unstable();
+        consumers.dedup();
+        consumers
+    }
+
     fn count(&self, label: &str) -> usize {
         self.interactions
             .iter()
@@ -147,13 +159,7 @@ impl Report {
     /// last line with the counts.
     pub fn summary(&self) -> String {
         let mut out = String::new();
-        let mut consumers: Vec<&str> = self
-            .interactions
-            .iter()
-            .map(|i| i.consumer.as_str())
-            .collect();
-        consumers.sort_unstable();
-        consumers.dedup();
+        let consumers = self.consumers();
         let _ = writeln!(
             out,
             "Verifying {} against {} interaction(s) of {}",
@@ -202,15 +208,8 @@ impl Report {
     /// skipped, mismatches are failures, the rest errors.
     pub fn junit(&self) -> Result<Vec<u8>, junit_report::Error> {
         use junit_report::{Duration, ReportBuilder, TestCase, TestSuiteBuilder};
-        let mut consumers: Vec<&str> = self
-            .interactions
-            .iter()
-            .map(|i| i.consumer.as_str())
-            .collect();
-        consumers.sort_unstable();
-        consumers.dedup();
         let mut report = ReportBuilder::new();
-        for consumer in consumers {
+        for consumer in self.consumers() {
             let mut suite = TestSuiteBuilder::new(&format!("{consumer} -> {}", self.provider));
             for interaction in self.interactions.iter().filter(|i| i.consumer == consumer) {
                 let name = interaction.description.as_str();
