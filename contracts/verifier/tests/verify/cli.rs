@@ -97,6 +97,30 @@ fn a_running_simulator_passes_every_committed_pact_twice_in_a_row_with_reports()
 }
 
 #[test]
+fn verify_simulator_passes_every_committed_pact_and_writes_junit_a_ci_system_parses() {
+    // Arrange
+    let junit = temp("junit.xml");
+
+    // Act
+    let output = lpa_contracts(&[
+        "--simulator",
+        "--pacts",
+        committed_pacts().to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+
+    // Assert
+    assert_eq!(output.status.code(), Some(0), "{}", summary(&output));
+    let counts = super::junit_counts(&std::fs::read(&junit).expect("the report is written"));
+    let expected: usize = committed_interactions().iter().map(|(_, n)| n).sum();
+    assert_eq!(counts.cases, expected);
+    assert_eq!(counts.suites, committed_interactions().len());
+    assert_eq!(counts.failures, 0);
+    std::fs::remove_file(&junit).ok();
+}
+
+#[test]
 fn a_broken_provider_fails_with_a_readable_mismatch_and_exit_code_1() {
     // Arrange: the simulator answers 500 where Use an LPA expects its 404.
     let faults = temp("faults.json");

@@ -93,31 +93,9 @@ async fn the_junit_report_is_xml_with_a_case_per_interaction() {
     let xml = report.junit().expect("the report renders");
 
     // Assert
-    let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
-    let mut cases = 0;
-    let mut suites = 0;
-    let mut failures = 0;
-    let mut buffer = Vec::new();
-    loop {
-        match reader
-            .read_event_into(&mut buffer)
-            .expect("well-formed XML")
-        {
-            quick_xml::events::Event::Eof => break,
-            quick_xml::events::Event::Start(element) | quick_xml::events::Event::Empty(element) => {
-                match element.name().as_ref() {
-                    b"testcase" => cases += 1,
-                    b"testsuite" => suites += 1,
-                    b"failure" | b"error" => failures += 1,
-                    _ => {}
-                }
-            }
-            _ => {}
-        }
-        buffer.clear();
-    }
+    let counts = super::junit_counts(&xml);
     let expected: usize = committed_interactions().iter().map(|(_, n)| n).sum();
-    assert_eq!(cases, expected);
-    assert_eq!(suites, committed_interactions().len());
-    assert_eq!(failures, 0);
+    assert_eq!(counts.cases, expected);
+    assert_eq!(counts.suites, committed_interactions().len());
+    assert_eq!(counts.failures, 0);
 }

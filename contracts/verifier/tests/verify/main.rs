@@ -31,3 +31,35 @@ fn committed_interactions() -> Vec<(String, usize)> {
     counts.sort();
     counts
 }
+
+/// What a JUnit report holds, read with an XML parser as a CI system would.
+#[derive(Debug, Default)]
+struct JunitCounts {
+    suites: usize,
+    cases: usize,
+    failures: usize,
+}
+
+fn junit_counts(xml: &[u8]) -> JunitCounts {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut counts = JunitCounts::default();
+    let mut buffer = Vec::new();
+    loop {
+        match reader
+            .read_event_into(&mut buffer)
+            .expect("well-formed XML")
+        {
+            Event::Eof => break,
+            Event::Start(element) | Event::Empty(element) => match element.name().as_ref() {
+                b"testcase" => counts.cases += 1,
+                b"testsuite" => counts.suites += 1,
+                b"failure" | b"error" => counts.failures += 1,
+                _ => {}
+            },
+            _ => {}
+        }
+        buffer.clear();
+    }
+    counts
+}
