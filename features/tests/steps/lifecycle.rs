@@ -194,6 +194,7 @@ async fn corrects_the_last_name(
     Ok(())
 }
 
+#[given(expr = "{consumer} reads the LPA")]
 #[when(expr = "{consumer} reads the LPA")]
 async fn reads_the_lpa(world: &mut LpaStore, consumer: Consumer) -> anyhow::Result<()> {
     let uid = world.uid()?;
