@@ -79,18 +79,32 @@ async fn set_proxy(world: &LpaStore, condition: Value) -> anyhow::Result<()> {
     .map(drop)
 }
 
+/// One store per scenario: a second would leave the scenario's LPA and answers behind.
+fn ensure_no_store(world: &LpaStore) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        world.store.is_none(),
+        "a store already runs in this scenario (is one started in the Background too?)"
+    );
+    Ok(())
+}
+
 #[given("the LPA store runs on a Postgres database of its own")]
-async fn runs_on_postgres(world: &mut LpaStore) {
+async fn runs_on_postgres(world: &mut LpaStore) -> anyhow::Result<()> {
+    ensure_no_store(world)?;
     world.store = Some(StoreUnderTest::start(Mode::FailFast).await);
+    Ok(())
 }
 
 #[given(expr = "the LPA store {mode} when its database is away")]
-async fn runs_in_mode(world: &mut LpaStore, mode: ModeName) {
+async fn runs_in_mode(world: &mut LpaStore, mode: ModeName) -> anyhow::Result<()> {
+    ensure_no_store(world)?;
     world.store = Some(StoreUnderTest::start(mode.0).await);
+    Ok(())
 }
 
 #[given("the LPA store runs as its own process and queues writes when its database is away")]
 async fn runs_as_a_process(world: &mut LpaStore) -> anyhow::Result<()> {
+    ensure_no_store(world)?;
     world.store = Some(StoreUnderTest::start_process().await?);
     Ok(())
 }

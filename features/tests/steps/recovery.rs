@@ -159,6 +159,7 @@ async fn recorded_failed(
 #[then("the change history holds every correction, in the order they were sent")]
 async fn history_holds_every_correction(world: &mut LpaStore) -> anyhow::Result<()> {
     anyhow::ensure!(!world.renames.is_empty(), "no correction was sent");
+    wait_until_drained(world).await?;
     let client = Consumer(testkit::Consumer::Sirius).client(world)?;
     let mut records = client.changes(&world.uid()?).await?;
     records.reverse();
