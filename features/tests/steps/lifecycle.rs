@@ -9,6 +9,7 @@ use testkit::fixture;
 
 use super::consumer::{Consumer, ask};
 use crate::answer::ensure;
+use crate::store::admin_get;
 use crate::world::LpaStore;
 
 /// The donor's last name in the fixture LPA, before any correction.
@@ -286,9 +287,36 @@ async fn told_already_exists(world: &mut LpaStore, consumer: Consumer) -> anyhow
 
 #[then("the LPA was stored once, as submitted")]
 async fn stored_once(world: &mut LpaStore) -> anyhow::Result<()> {
-    let count = world.submitted.len();
-    anyhow::ensure!(count == 1, "expected one submitted LPA, the scenario has {count}");
-    every_submitted_lpa_as_submitted(world).await
+    let (uid, body) = world
+        .submitted
+        .last()
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("no LPA was submitted in this scenario"))?;
+    // The store publishes one `lpa-updated` event with `changeType: CREATE` per LPA it
+    // stores, so a create applied twice would show twice.
+    let events = admin_get(&world.admin, world.store()?, "/__admin/events").await?;
+    let creates = events["events"]
+        .as_array()
+        .map_or(0, |all| {
+            all.iter()
+                .filter(|e| e["detail"]["uid"] == json!(uid) && e["detail"]["changeType"] == json!("CREATE"))
+                .count()
+        });
+    anyhow::ensure!(
+        creates == 1,
+        "expected: one CREATE event for {uid}\n  the store published {creates}: {events}"
+    );
+    let client = Consumer(testkit::Consumer::Sirius).client(world)?;
+    let stored = serde_json::to_value(client.get(&uid, Images::AsStored).await?)?;
+    let sent = serde_json::to_value(serde_json::from_value::<contracts::DonorDetails>(body)?)?;
+    let mut problems = Vec::new();
+    super::recovery::differences(&sent, &stored, &uid, &mut problems);
+    anyhow::ensure!(
+        problems.is_empty(),
+        "expected: the LPA stored with the content sent\n  the store holds:\n  - {}",
+        problems.join("\n  - ")
+    );
+    Ok(())
 }
 
 #[then("every submitted LPA can be read, as submitted")]
