@@ -32,7 +32,7 @@ pub(crate) fn answer_bound() -> Duration {
 #[derive(Debug)]
 pub(crate) enum StoreUnderTest {
     /// A simulator in the runner's process (`testkit::spawn_app_on`, `spawn_queue_app`).
-    InProcess(TestApp),
+    InProcess(Box<TestApp>),
     /// `lpa-sim serve` as a child process, in queue mode, so it can be killed with SIGKILL.
     Process(Box<ProcessStore>),
 }
@@ -50,8 +50,8 @@ impl StoreUnderTest {
     /// A simulator in this process on a fresh Postgres container, in `mode`.
     pub(crate) async fn start(mode: Mode) -> Self {
         match mode {
-            Mode::FailFast => Self::InProcess(spawn_app_on(StoreChoice::Postgres).await),
-            Mode::Queue => Self::InProcess(spawn_queue_app().await),
+            Mode::FailFast => Self::InProcess(Box::new(spawn_app_on(StoreChoice::Postgres).await)),
+            Mode::Queue => Self::InProcess(Box::new(spawn_queue_app().await)),
         }
     }
 

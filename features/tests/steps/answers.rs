@@ -21,7 +21,11 @@ fn sensible_retry_after(answer: &Answer) -> bool {
 #[then(expr = "the store answers {int}")]
 async fn the_store_answers(world: &mut LpaStore, status: u16) -> anyhow::Result<()> {
     let answer = world.last_answer()?;
-    ensure(answer.status == Some(status), &format!("status {status}"), answer)
+    ensure(
+        answer.status == Some(status),
+        &format!("status {status}"),
+        answer,
+    )
 }
 
 #[then(expr = "every answer was {int}")]

@@ -24,7 +24,10 @@ const PAUSE_AFTER_NO_ANSWER: Duration = Duration::from_millis(100);
 
 /// A consumer of the store, as named in the features.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Parameter)]
-#[param(name = "consumer", regex = "Make and register an LPA|Use an LPA|Sirius")]
+#[param(
+    name = "consumer",
+    regex = "Make and register an LPA|Use an LPA|Sirius"
+)]
 pub(crate) struct Consumer(pub(crate) testkit::Consumer);
 
 impl FromStr for Consumer {

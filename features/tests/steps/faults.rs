@@ -38,18 +38,26 @@ async fn answers_status(
 }
 
 #[given(expr = "the store's API answers {consumer} {int} ms late")]
-async fn answers_late(world: &mut LpaStore, consumer: Consumer, latency_ms: u64) -> anyhow::Result<()> {
+async fn answers_late(
+    world: &mut LpaStore,
+    consumer: Consumer,
+    latency_ms: u64,
+) -> anyhow::Result<()> {
     let fault = json!({"kind": "latency", "latency_ms": latency_ms});
     add_fault(world, consumer, fault).await
 }
 
-#[given(expr = "the store's API resets the next connection from {consumer} before the store sees the request")]
+#[given(
+    expr = "the store's API resets the next connection from {consumer} before the store sees the request"
+)]
 async fn resets_before(world: &mut LpaStore, consumer: Consumer) -> anyhow::Result<()> {
     let fault = json!({"kind": "reset", "phase": "request", "count": 1});
     add_fault(world, consumer, fault).await
 }
 
-#[given(expr = "the store's API resets the next connection from {consumer} after the store has done the work")]
+#[given(
+    expr = "the store's API resets the next connection from {consumer} after the store has done the work"
+)]
 async fn resets_after(world: &mut LpaStore, consumer: Consumer) -> anyhow::Result<()> {
     let fault = json!({"kind": "reset", "phase": "response", "count": 1});
     add_fault(world, consumer, fault).await

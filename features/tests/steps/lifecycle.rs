@@ -63,13 +63,10 @@ fn everyday_update(consumer: Consumer) -> Update {
                 "/certificateProvider/signedAt",
                 "2024-01-10T09:00:00Z",
             )),
-        testkit::Consumer::Sirius | testkit::Consumer::UseAnLpa => {
-            Update::new(UpdateType::Correction).with_change(Change::new(
-                "/donor/lastName",
-                FIRST_LAST_NAME,
-                "Perkins",
-            ))
-        }
+        testkit::Consumer::Sirius | testkit::Consumer::UseAnLpa => Update::new(
+            UpdateType::Correction,
+        )
+        .with_change(Change::new("/donor/lastName", FIRST_LAST_NAME, "Perkins")),
     }
 }
 
@@ -99,7 +96,11 @@ async fn an_lpa_signed_by_everyone(world: &mut LpaStore) -> anyhow::Result<()> {
     an_lpa_submitted(world, maker).await?;
     every_signature(world, maker).await?;
     let answer = world.last_answer()?;
-    ensure(answer.status == Some(201), "every signature recorded: 201", answer)
+    ensure(
+        answer.status == Some(201),
+        "every signature recorded: 201",
+        answer,
+    )
 }
 
 #[when(expr = "{consumer} submits a new LPA")]
@@ -124,10 +125,16 @@ async fn submits_again(world: &mut LpaStore, consumer: Consumer) -> anyhow::Resu
     consumer.ensure_writes()?;
     let uid = world.uid()?;
     let details: contracts::DonorDetails = serde_json::from_value(fixture::online_lpa())?;
-    let _recorded = ask(world, consumer, "submits the LPA again", 201, move |client| {
-        let (uid, details) = (uid.clone(), details.clone());
-        async move { client.create(&uid, &details).await }
-    })
+    let _recorded = ask(
+        world,
+        consumer,
+        "submits the LPA again",
+        201,
+        move |client| {
+            let (uid, details) = (uid.clone(), details.clone());
+            async move { client.create(&uid, &details).await }
+        },
+    )
     .await?;
     Ok(())
 }
@@ -149,25 +156,25 @@ async fn updates_the_lpa(world: &mut LpaStore, consumer: Consumer) -> anyhow::Re
         testkit::Consumer::MakeRegister => "records the certificate provider's signature",
         _ => "corrects the donor's last name",
     };
-    update(world, consumer, what, everyday_update(consumer)).await
-    .map(drop)
+    update(world, consumer, what, everyday_update(consumer))
+        .await
+        .map(drop)
 }
 
 #[when(expr = "{consumer} starts the statutory waiting period")]
-async fn starts_the_waiting_period(
-    world: &mut LpaStore,
-    consumer: Consumer,
-) -> anyhow::Result<()> {
+async fn starts_the_waiting_period(world: &mut LpaStore, consumer: Consumer) -> anyhow::Result<()> {
     let kind = Update::new(UpdateType::StatutoryWaitingPeriod);
-    update(world, consumer, "starts the statutory waiting period", kind).await
-    .map(drop)
+    update(world, consumer, "starts the statutory waiting period", kind)
+        .await
+        .map(drop)
 }
 
 #[when(expr = "{consumer} registers the LPA")]
 async fn registers_the_lpa(world: &mut LpaStore, consumer: Consumer) -> anyhow::Result<()> {
     let kind = Update::new(UpdateType::Register);
-    update(world, consumer, "registers the LPA", kind).await
-    .map(drop)
+    update(world, consumer, "registers the LPA", kind)
+        .await
+        .map(drop)
 }
 
 #[when(expr = "{consumer} corrects the donor's last name {int} times in a row")]
@@ -233,10 +240,16 @@ async fn reads_repeatedly(
 #[when(expr = "{consumer} reads the change history")]
 async fn reads_the_history(world: &mut LpaStore, consumer: Consumer) -> anyhow::Result<()> {
     let uid = world.uid()?;
-    let _recorded = ask(world, consumer, "reads the change history", 200, move |client| {
-        let uid = uid.clone();
-        async move { client.changes(&uid).await }
-    })
+    let _recorded = ask(
+        world,
+        consumer,
+        "reads the change history",
+        200,
+        move |client| {
+            let uid = uid.clone();
+            async move { client.changes(&uid).await }
+        },
+    )
     .await?;
     Ok(())
 }
@@ -295,13 +308,13 @@ async fn stored_once(world: &mut LpaStore) -> anyhow::Result<()> {
     // The store publishes one `lpa-updated` event with `changeType: CREATE` per LPA it
     // stores, so a create applied twice would show twice.
     let events = admin_get(&world.admin, world.store()?, "/__admin/events").await?;
-    let creates = events["events"]
-        .as_array()
-        .map_or(0, |all| {
-            all.iter()
-                .filter(|e| e["detail"]["uid"] == json!(uid) && e["detail"]["changeType"] == json!("CREATE"))
-                .count()
-        });
+    let creates = events["events"].as_array().map_or(0, |all| {
+        all.iter()
+            .filter(|e| {
+                e["detail"]["uid"] == json!(uid) && e["detail"]["changeType"] == json!("CREATE")
+            })
+            .count()
+    });
     anyhow::ensure!(
         creates == 1,
         "expected: one CREATE event for {uid}\n  the store published {creates}: {events}"
@@ -326,7 +339,11 @@ async fn every_submitted_lpa_as_submitted(world: &mut LpaStore) -> anyhow::Resul
         "no LPA was submitted in this scenario"
     );
     let client = Consumer(testkit::Consumer::Sirius).client(world)?;
-    let uids: Vec<&str> = world.submitted.iter().map(|(uid, _)| uid.as_str()).collect();
+    let uids: Vec<&str> = world
+        .submitted
+        .iter()
+        .map(|(uid, _)| uid.as_str())
+        .collect();
     let stored = client.get_many(&uids, Images::AsStored).await?;
     let mut problems = Vec::new();
     if stored.len() != world.submitted.len() {

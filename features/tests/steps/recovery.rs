@@ -67,7 +67,11 @@ async fn our_operations(world: &LpaStore) -> anyhow::Result<Vec<Value>> {
         .cloned()
         .unwrap_or_default()
         .into_iter()
-        .filter(|o| o["id"].as_str().is_some_and(|id| ids.iter().any(|i| i == id)))
+        .filter(|o| {
+            o["id"]
+                .as_str()
+                .is_some_and(|id| ids.iter().any(|i| i == id))
+        })
         .collect();
     ours.sort_by_key(|o| o["sequence"].as_u64());
     Ok(ours)
