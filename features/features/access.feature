@@ -13,6 +13,7 @@ Feature: Only the store's consumers get in, whatever the database's state
     Then the store answers 401
     And every answer arrived within the database bound
 
+    @smoke
     Examples: The database up
       | credential                         | state        | mode       |
       | no token                           | stays online | fails fast |

@@ -43,6 +43,7 @@ Feature: A database outage, when the store fails fast
       | Sirius   | submits a new LPA | is stopped           |
       | Sirius   | updates the LPA   | hangs at the network |
 
+  @smoke
   Scenario: A write refused during an outage was not applied, so the consumer can send it again
     When the database is paused
     And Sirius updates the LPA
@@ -73,11 +74,26 @@ Feature: A database outage, when the store fails fast
       | Sirius                   | updates the LPA   |
 
   @flapping-database
-  Scenario: A flapping database gives each answer within the bound, the LPA or a Retry-After
+  Scenario Outline: A flapping database gives <consumer> each answer within the bound, the LPA or a Retry-After
     When the database flaps, down and up in turn for 2000 ms each
-    And Use an LPA reads the LPA 6 times, 400 ms apart
+    And <consumer> reads the LPA 6 times, 400 ms apart
     Then every answer was the LPA or unavailable with a Retry-After, and the outage was seen at least once
     And every answer arrived within the database bound
     When the database comes back
-    And Use an LPA reads the LPA
+    And <consumer> reads the LPA
     Then the store answers 200
+
+    @consumer-make-and-register
+    Examples: Make and register an LPA
+      | consumer                 |
+      | Make and register an LPA |
+
+    @consumer-use-an-lpa
+    Examples: Use an LPA
+      | consumer   |
+      | Use an LPA |
+
+    @consumer-sirius
+    Examples: Sirius
+      | consumer |
+      | Sirius   |

@@ -41,6 +41,7 @@ Feature: HTTP faults on the store's API, met by the consumers' retries and timeo
       | Use an LPA               | 502    |
       | Sirius                   | 504    |
 
+  @smoke
   Scenario: A 503 from the API tells the consumer when to retry
     Given the store's API answers 503 to the next 1 requests from Sirius
     When Sirius updates the LPA

@@ -30,17 +30,27 @@ Feature: A database outage, when the store queues writes
       | Sirius   | submits a new LPA | is cut off at the network |
       | Sirius   | updates the LPA   | is stopped                |
 
-  @consumer-use-an-lpa
-  Scenario Outline: Use an LPA reads the LPA it saw before, marked stale, while the database <outage>
+  Scenario Outline: <consumer> reads the LPA it saw before, marked stale, while the database <outage>
     When the database <outage>
-    Then Use an LPA sees the LPA as it was last read, marked stale
+    Then <consumer> sees the LPA as it was last read, marked stale
     And every answer arrived within the database bound
 
-    Examples:
-      | outage                    |
-      | is paused                 |
-      | is stopped                |
-      | is cut off at the network |
+    @consumer-use-an-lpa
+    Examples: Use an LPA
+      | consumer   | outage                    |
+      | Use an LPA | is paused                 |
+      | Use an LPA | is stopped                |
+      | Use an LPA | is cut off at the network |
+
+    @consumer-make-and-register
+    Examples: Make and register an LPA
+      | consumer                 | outage               |
+      | Make and register an LPA | hangs at the network |
+
+    @consumer-sirius
+    Examples: Sirius
+      | consumer | outage     |
+      | Sirius   | is stopped |
 
   @slow-database
   Scenario: A write to a database slower than the bound is accepted for later
@@ -49,6 +59,7 @@ Feature: A database outage, when the store queues writes
     Then Sirius is told the write is accepted for later, with an operation id
     And every answer arrived within the database bound
 
+  @smoke
   Scenario: A bad write is refused at once during an outage, not accepted for later
     When the database is stopped
     And Sirius corrects the donor's last name from "Zoller" to "Zoller"

@@ -34,6 +34,7 @@ Feature: Recovery: work accepted during an outage is completed after it
     Then every write accepted during the outage is applied, in the order it was accepted
     And every submitted LPA can be read, as submitted
 
+  @smoke
   Scenario: A correction that no longer matches is recorded as failed with the store's error
     When the database is paused
     And Sirius corrects the donor's last name from "Smith" to "Perkins"
@@ -50,3 +51,11 @@ Feature: Recovery: work accepted during an outage is completed after it
     Then every write accepted during the outage is applied, in the order it was accepted
     And the change history holds every correction, in the order they were sent
     And the LPA shows the last correction
+
+  @flapping-database @consumer-make-and-register
+  Scenario: LPAs submitted while the database flaps are all stored, as submitted
+    When the database flaps, down and up in turn for 2000 ms each
+    And Make and register an LPA submits 4 new LPAs
+    Then every answer arrived within the database bound
+    When the database comes back
+    Then every submitted LPA can be read, as submitted

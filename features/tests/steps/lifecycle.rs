@@ -338,6 +338,7 @@ async fn every_submitted_lpa_as_submitted(world: &mut LpaStore) -> anyhow::Resul
         !world.submitted.is_empty(),
         "no LPA was submitted in this scenario"
     );
+    super::recovery::wait_until_drained(world).await?;
     let client = Consumer(testkit::Consumer::Sirius).client(world)?;
     let uids: Vec<&str> = world
         .submitted

@@ -38,8 +38,9 @@ pub(crate) fn differences(sent: &Value, stored: &Value, path: &str, problems: &m
     }
 }
 
-/// Waits, at most [`DRAIN_BOUND`], until the store has no write left to apply.
-async fn wait_until_drained(world: &LpaStore) -> anyhow::Result<()> {
+/// Waits, at most [`DRAIN_BOUND`], until the store has no write left to apply (at once in
+/// fail-fast mode, which keeps none).
+pub(crate) async fn wait_until_drained(world: &LpaStore) -> anyhow::Result<()> {
     let deadline = tokio::time::Instant::now() + DRAIN_BOUND;
     loop {
         let outbox = admin_get(&world.admin, world.store()?, "/__admin/outbox").await?;
