@@ -12,7 +12,7 @@ Feature: A database outage, when the store fails fast
     And an LPA that Make and register an LPA submitted
     And Use an LPA reads the LPA
 
-  Scenario Outline: <consumer> <request> while the database <outage>
+  Scenario Outline: <consumer> <request> while the database <outage>: told to retry later
     When the database <outage>
     And <consumer> <request>
     Then <consumer> is told the store is unavailable, with a Retry-After

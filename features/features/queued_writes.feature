@@ -10,7 +10,7 @@ Feature: A database outage, when the store queues writes
     And an LPA that Make and register an LPA submitted
     And Use an LPA reads the LPA
 
-  Scenario Outline: <consumer> <request> while the database <outage>
+  Scenario Outline: <consumer> <request> while the database <outage>: kept for later
     When the database <outage>
     And <consumer> <request>
     Then <consumer> is told the write is accepted for later, with an operation id

@@ -42,6 +42,10 @@ fn junit_path() -> PathBuf {
 
 #[tokio::main]
 async fn main() {
+    // Cucumber reports a failing step with its message, next to the step. The default panic
+    // hook would also print a backtrace of the runner's futures for each (with RUST_BACKTRACE
+    // set), pages of it, burying the report QA reads; one line is enough.
+    std::panic::set_hook(Box::new(|info| eprintln!("{info}")));
     let junit = junit_path();
     if let Some(dir) = junit.parent() {
         std::fs::create_dir_all(dir).expect("the JUnit report's folder can be created");
