@@ -46,6 +46,10 @@ async fn main() {
     // hook would also print a backtrace of the runner's futures for each (with RUST_BACKTRACE
     // set), pages of it, burying the report QA reads; one line is enough.
     std::panic::set_hook(Box::new(|info| eprintln!("{info}")));
+    // When the workspace is built together, pact's crates give reqwest a rustls without a
+    // crypto provider, and building an HTTP client would panic; an error here means one is
+    // installed already, which is all that is needed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let junit = junit_path();
     if let Some(dir) = junit.parent() {
         std::fs::create_dir_all(dir).expect("the JUnit report's folder can be created");

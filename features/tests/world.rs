@@ -10,7 +10,7 @@ use crate::answer::Answer;
 use crate::steps::outage::Outage;
 use crate::store::StoreUnderTest;
 
-/// A write the store accepted for later (`202`), with what it should do once applied.
+/// A write the store accepted for later (`202`), followed until it is applied.
 #[derive(Clone, Debug)]
 pub(crate) struct QueuedWrite {
     /// The store's operation id.
