@@ -39,7 +39,14 @@ pub struct SimProcess {
 impl SimProcess {
     /// Starts `lpa-sim serve --listen 127.0.0.1:0 ARGS…` and waits (bounded) for its address.
     pub fn start(args: &[&str]) -> anyhow::Result<Self> {
-        let mut child = Command::new(binary()?)
+        Self::start_binary(&binary()?, args)
+    }
+
+    /// As [`SimProcess::start`], with the simulator's entry point built at `binary`: a package
+    /// that builds `lpa-sim`'s `main.rs` as its own target (the Gherkin features do) passes the
+    /// path Cargo gave it, so it never runs a stale binary from another build.
+    pub fn start_binary(binary: &Path, args: &[&str]) -> anyhow::Result<Self> {
+        let mut child = Command::new(binary)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(args)
             .env_remove("LPA_SIM_LISTEN")

@@ -1,0 +1,80 @@
+//! The downtime scenarios of the LPA store, written in Gherkin (`features/features/*.feature`)
+//! and run by cucumber against the simulator on a real Postgres in a container, with the
+//! consumers played by the typed client.
+//!
+//! Run with `cargo test -p features --test features [-- --tags @downtime | --name "..."]`;
+//! the README's QA section says more. libtest's own flags (`--nocapture`,
+//! `--test-threads`) are not understood here: this is cucumber's runner, not libtest's.
+//!
+//! Layout:
+//! - `world`: one scenario's state ([`world::LpaStore`]);
+//! - `store`: the store under test (a simulator on its own Postgres container);
+//! - `answer`: what a consumer was answered, and reports of expected against actual;
+//! - `steps`: the step definitions, one module per domain thing.
+
+mod answer;
+mod steps;
+mod store;
+mod world;
+
+use std::path::PathBuf;
+
+use cucumber::writer::{self, Coloring};
+use cucumber::{World as _, WriterExt as _};
+use futures_util::FutureExt as _;
+
+/// Scenarios in flight at once. Each mostly waits on its own container or on a database
+/// bound, so more run at once than there are cores.
+const CONCURRENT_SCENARIOS: usize = 8;
+
+/// Where the JUnit report goes: `LPA_FEATURES_JUNIT`, else `cucumber/junit.xml` in the target
+/// directory this runner was built in (`$CARGO_TARGET_DIR`, or `target/` in the workspace).
+fn junit_path() -> PathBuf {
+    if let Some(path) = std::env::var_os("LPA_FEATURES_JUNIT") {
+        return PathBuf::from(path);
+    }
+    let target = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.parent()?.parent()?.to_path_buf()))
+        .unwrap_or_else(|| PathBuf::from("target"));
+    target.join("cucumber").join("junit.xml")
+}
+
+#[tokio::main]
+async fn main() {
+    // Cucumber reports a failing step with its message, next to the step. The default panic
+    // hook would also print a backtrace of the runner's futures for each (with RUST_BACKTRACE
+    // set), pages of it, burying the report QA reads; one line is enough.
+    std::panic::set_hook(Box::new(|info| eprintln!("{info}")));
+    // When the workspace is built together, pact's crates give reqwest a rustls without a
+    // crypto provider, and building an HTTP client would panic; an error here means one is
+    // installed already, which is all that is needed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let junit = junit_path();
+    if let Some(dir) = junit.parent() {
+        std::fs::create_dir_all(dir).expect("the JUnit report's folder can be created");
+    }
+    let report = std::fs::File::create(&junit).expect("the JUnit report can be written");
+    let features = concat!(env!("CARGO_MANIFEST_DIR"), "/features");
+    println!("JUnit report: {}", junit.display());
+
+    world::LpaStore::cucumber()
+        .with_writer(
+            writer::Basic::raw(std::io::stdout(), Coloring::Auto, 0)
+                .summarized()
+                .tee::<world::LpaStore, _>(writer::JUnit::for_tee(report, 0))
+                .normalized(),
+        )
+        .fail_on_skipped()
+        .max_concurrent_scenarios(CONCURRENT_SCENARIOS)
+        .after(|_, _, _, _, world| {
+            async move {
+                if let Some(store) = world.and_then(|w| w.store.take()) {
+                    store.shut_down().await;
+                }
+            }
+            .boxed_local()
+        })
+        .run_and_exit(features)
+        .await;
+}
