@@ -83,3 +83,89 @@ async fn futures_join(app: &TestApp, uid: &str) -> usize {
     let writers = (0..WRITERS).map(|w| writer(app, uid, w));
     join_all(writers).await.into_iter().sum()
 }
+
+/// Renames the donor until the LPA is gone; returns how many renames were applied.
+async fn rename_until_removed(app: &TestApp, uid: &str) -> usize {
+    let mut applied = 0;
+    for n in 0.. {
+        assert!(n < 500, "the LPA was never removed");
+        let read = app.get_lpa(uid).await;
+        let current = match read.status().as_u16() {
+            200 => read.json::<Value>().await.unwrap()["donor"]["lastName"].clone(),
+            404 => return applied,
+            other => panic!("unexpected status {other} reading the LPA"),
+        };
+        let changes =
+            json!([{"key": "/donor/lastName", "old": current, "new": format!("Name{n}")}]);
+        match app
+            .update(uid, "CORRECTION", changes)
+            .await
+            .status()
+            .as_u16()
+        {
+            201 => applied += 1,
+            // Another writer got there first, or the LPA was removed meanwhile.
+            400 | 404 => {}
+            other => panic!("unexpected status {other} updating the LPA"),
+        }
+    }
+    applied
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn removing_an_lpa_while_it_is_being_updated_never_fails_and_leaves_nothing_behind() {
+    // Arrange
+    let app = spawn_app_on(StoreChoice::Postgres).await;
+    let uid = "M-0000-7777-8888";
+    let exists = format!("An LPA with UID {uid} exists");
+    let gone = format!("An LPA with UID {uid} does not exist");
+
+    for _ in 0..5 {
+        expect_json(app.provider_state(&exists, "setup").await, 200).await;
+
+        // Act: writers keep correcting while the provider state removes the LPA.
+        let writers = join_all((0..4).map(|_| rename_until_removed(&app, uid)));
+        let removal = async {
+            // Once the writers are at work: the first correction is in the history.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            loop {
+                let history = app
+                    .send(
+                        Consumer::Sirius,
+                        Method::GET,
+                        &format!("/lpas/{uid}/updates"),
+                        None,
+                    )
+                    .await;
+                if history.status() == 200 {
+                    break;
+                }
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "no writer got through"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+            app.provider_state(&gone, "setup").await
+        };
+        let (applied, removal) = tokio::join!(writers, removal);
+
+        // Assert
+        let status = removal.status();
+        assert_eq!(status, 200, "{}", removal.text().await.unwrap_or_default());
+        assert!(
+            applied.iter().sum::<usize>() > 0,
+            "the writers ran before the removal"
+        );
+        expect_json(app.get_lpa(uid).await, 404).await;
+        let history = app
+            .send(
+                Consumer::Sirius,
+                Method::GET,
+                &format!("/lpas/{uid}/updates"),
+                None,
+            )
+            .await;
+        expect_json(history, 404).await;
+    }
+}

@@ -13,6 +13,11 @@ use pact_models::provider_states::ProviderState;
 use pact_verifier::callback_executors::ProviderStateExecutor;
 use serde_json::{Value, json};
 
+/// How many times a state change that failed on the provider's side is tried again.
+const RETRIES: u32 = 2;
+/// The pause before trying again.
+const RETRY_PAUSE: Duration = Duration::from_millis(300);
+
 /// Posts `{"state", "params", "action"}` to the state-change URL, setup and teardown.
 #[derive(Debug)]
 pub struct StateChanges {
@@ -69,30 +74,39 @@ impl ProviderStateExecutor for StateChanges {
         };
         let action = if setup { "setup" } else { "teardown" };
         let body = json!({"state": state.name, "params": state.params, "action": action});
-        let response = match self.client.post(url).json(&body).send().await {
-            Ok(response) => response,
-            Err(e) => {
-                return Err(self.record(
-                    &state.name,
-                    format!(
-                        "state change {action} of {:?} got no answer from {url}: {e}",
-                        state.name
-                    ),
-                ));
-            }
-        };
-        let status = response.status();
-        let text = response.text().await.unwrap_or_default();
-        if !status.is_success() {
-            return Err(self.record(
-                &state.name,
-                format!(
-                    "state change {action} of {:?} was answered {status}: {}",
-                    state.name,
-                    text.trim()
+        // A provider whose database is still warming up may fail a state once; a 5xx or no
+        // answer is tried again, a 4xx (an unknown state) is not.
+        let mut attempt = 0;
+        let text = loop {
+            attempt += 1;
+            let failure = match self.client.post(url).json(&body).send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    let text = response.text().await.unwrap_or_default();
+                    if status.is_success() {
+                        break text;
+                    }
+                    let failure = format!(
+                        "state change {action} of {:?} was answered {status}: {}",
+                        state.name,
+                        text.trim()
+                    );
+                    if status.is_client_error() {
+                        return Err(self.record(&state.name, failure));
+                    }
+                    failure
+                }
+                Err(e) => format!(
+                    "state change {action} of {:?} got no answer from {url}: {e}",
+                    state.name
                 ),
-            ));
-        }
+            };
+            if attempt > RETRIES {
+                return Err(self.record(&state.name, failure));
+            }
+            tracing::warn!(%failure, attempt, "retrying the state change");
+            tokio::time::sleep(RETRY_PAUSE).await;
+        };
         Ok(match serde_json::from_str::<Value>(&text) {
             Ok(Value::Object(values)) => values.into_iter().collect(),
             _ => HashMap::new(),

@@ -307,6 +307,14 @@ impl Store for PostgresStore {
     async fn remove(&self, uid: &str) -> Result<bool, StoreError> {
         self.bounded(async {
             let mut tx = self.pool.begin().await.map_err(classify)?;
+            // Lock the row first, as an update does: an update of this LPA running now either
+            // finishes before the removal or finds nothing, and never adds a change record
+            // between the two deletes.
+            sqlx::query("SELECT uid FROM lpas WHERE uid = $1 FOR UPDATE")
+                .bind(uid)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(classify)?;
             sqlx::query("DELETE FROM images WHERE starts_with(path, $1)")
                 .bind(format!("{uid}/"))
                 .execute(&mut *tx)
