@@ -170,26 +170,25 @@ impl Verification {
             provider: self.provider_name.clone(),
             ..Report::default()
         };
-        let mut verified_broker_pacts = false;
         for group in groups {
             eprintln!("== verifying {}", group.label);
             let issuer = group
                 .consumer
                 .as_deref()
                 .and_then(|c| self.issuers.of(c))
-                .map(str::to_owned);
+                .unwrap_or(tokens::FALLBACK_ISSUER)
+                .to_owned();
             let options = VerificationOptions {
-                request_filter: Some(Arc::new(FreshTokens::new(self.jwt_secret.clone(), issuer))),
+                request_filter: Some(Arc::new(FreshTokens::new(
+                    self.jwt_secret.clone(),
+                    Some(issuer),
+                ))),
                 request_timeout: self.request_timeout_ms,
                 coloured_output: false,
-                no_pacts_is_error: !group.may_be_empty,
+                no_pacts_is_error: true,
                 ..VerificationOptions::default()
             };
-            let consumers = if group.may_be_empty {
-                group.consumer.iter().cloned().collect()
-            } else {
-                Vec::new()
-            };
+            let consumers = group.only_consumer.iter().cloned().collect();
             let result = pact_verifier::verify_provider_async(
                 provider.info(&self.provider_name),
                 vec![group.source],
@@ -202,9 +201,6 @@ impl Verification {
             )
             .await
             .map_err(|e| VerifyError::Verifier(format!("{}: {e:#}", group.label)))?;
-            if group.may_be_empty && !result.interaction_results.is_empty() {
-                verified_broker_pacts = true;
-            }
             report
                 .interactions
                 .extend(result.interaction_results.iter().map(|interaction| {
@@ -222,24 +218,6 @@ impl Verification {
                     .iter()
                     .filter_map(|notice| notice.get("text").cloned()),
             );
-        }
-        if self.inputs.broker.is_some()
-            && !verified_broker_pacts
-            && self.inputs.paths.is_empty()
-            && self.inputs.urls.is_empty()
-        {
-            return Err(VerifyError::MissingPacts {
-                path: self
-                    .inputs
-                    .broker
-                    .as_ref()
-                    .map(|b| b.url.clone())
-                    .unwrap_or_default(),
-                reason: format!(
-                    "the broker has no pacts with provider {:?} for these selectors",
-                    self.provider_name
-                ),
-            });
         }
         Ok(report)
     }

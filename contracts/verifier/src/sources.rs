@@ -52,13 +52,13 @@ pub struct Broker {
 pub struct Group {
     /// What to show for it: a file, a URL or the broker.
     pub label: String,
-    /// The consumer, when known before verifying (always, except for a broker asked about
-    /// every consumer).
+    /// The consumer.
     pub consumer: Option<String>,
     /// The pacts.
     pub source: PactSource,
-    /// Whether an empty result is acceptable (a broker may have nothing for a consumer).
-    pub may_be_empty: bool,
+    /// For a source holding several consumers' pacts (a broker), the one to verify in this
+    /// group.
+    pub only_consumer: Option<String>,
 }
 
 /// Selector keys the Pact Broker understands.
@@ -177,7 +177,7 @@ pub async fn groups(
                     label,
                     consumer: Some(checked.consumer),
                     source: PactSource::File(file.display().to_string()),
-                    may_be_empty: false,
+                    only_consumer: None,
                 });
             }
         }
@@ -205,21 +205,30 @@ pub async fn groups(
                 label: url.clone(),
                 consumer: Some(checked.consumer),
                 source: PactSource::URL(url.clone(), None),
-                may_be_empty: false,
+                only_consumer: None,
             });
         }
     }
     if let Some(broker) = &inputs.broker {
         let selectors = selectors(&broker.selectors)?;
-        let names: Vec<String> = if consumers.is_empty() {
-            issuers.consumers().map(str::to_owned).collect()
-        } else {
-            consumers.to_vec()
-        };
+        // One run per consumer, so each consumer's requests are signed as that consumer: the
+        // broker is asked which consumers have pacts to verify.
+        let names: Vec<String> = broker_consumers(broker, provider)
+            .await?
+            .into_iter()
+            .filter(|c| wanted(c))
+            .collect();
         for consumer in names {
+            if issuers.of(&consumer).is_none() {
+                tracing::warn!(
+                    %consumer,
+                    "no issuer known for this consumer: requests without a recorded token are signed as {}; add --issuer {consumer}=ISSUER",
+                    crate::tokens::FALLBACK_ISSUER
+                );
+            }
             groups.push(Group {
                 label: format!("{} (consumer {consumer})", broker.url),
-                consumer: Some(consumer),
+                consumer: Some(consumer.clone()),
                 source: PactSource::BrokerWithDynamicConfiguration {
                     provider_name: provider.to_owned(),
                     broker_url: broker.url.clone(),
@@ -231,7 +240,7 @@ pub async fn groups(
                     auth: broker.auth.clone(),
                     links: Vec::new(),
                 },
-                may_be_empty: true,
+                only_consumer: Some(consumer.clone()),
             });
         }
     }
@@ -246,6 +255,89 @@ pub async fn groups(
         });
     }
     Ok(groups)
+}
+
+/// The consumers whose pacts the broker gives for verification with these options: the
+/// pacts-for-verification resource, then each pact's consumer name.
+async fn broker_consumers(broker: &Broker, provider: &str) -> Result<Vec<String>, VerifyError> {
+    let failed = |reason: String| VerifyError::MissingPacts {
+        path: broker.url.clone(),
+        reason,
+    };
+    let client = http_client().map_err(failed)?;
+    let get = |url: String| {
+        let request = authorised(client.get(url), broker.auth.as_ref());
+        async move { read_json(request).await }
+    };
+    let root = get(broker.url.trim_end_matches('/').to_owned())
+        .await
+        .map_err(failed)?;
+    let link = root["_links"]["pb:provider-pacts-for-verification"]["href"]
+        .as_str()
+        .ok_or_else(|| {
+            failed(
+                "it has no pb:provider-pacts-for-verification link; is it a Pact Broker?"
+                    .to_owned(),
+            )
+        })?
+        .replace("{provider}", provider);
+    let body = serde_json::json!({
+        "consumerVersionSelectors": broker.selectors,
+        "includePendingStatus": broker.enable_pending,
+        "includeWipPactsSince": broker.include_wip_pacts_since,
+        "providerVersionBranch": broker.provider_branch,
+        "providerVersionTags": broker.provider_tags,
+    });
+    let found = read_json(authorised(client.post(link), broker.auth.as_ref()).json(&body))
+        .await
+        .map_err(failed)?;
+    let mut consumers = Vec::new();
+    for pact in found["_embedded"]["pacts"].as_array().into_iter().flatten() {
+        let Some(href) = pact["_links"]["self"]["href"].as_str() else {
+            continue;
+        };
+        let pact = get(href.to_owned()).await.map_err(failed)?;
+        if let Some(name) = pact["consumer"]["name"].as_str() {
+            consumers.push(name.to_owned());
+        }
+    }
+    consumers.sort();
+    consumers.dedup();
+    if consumers.is_empty() {
+        return Err(failed(format!(
+            "the broker has no pacts with provider {provider:?} for these selectors"
+        )));
+    }
+    Ok(consumers)
+}
+
+fn http_client() -> Result<reqwest::Client, String> {
+    crate::install_crypto();
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+fn authorised(
+    request: reqwest::RequestBuilder,
+    auth: Option<&HttpAuth>,
+) -> reqwest::RequestBuilder {
+    let request = request.header("Accept", "application/hal+json, application/json");
+    match auth {
+        Some(HttpAuth::Token(token)) => request.bearer_auth(token),
+        Some(HttpAuth::User(user, password)) => request.basic_auth(user, password.as_ref()),
+        Some(HttpAuth::None) | None => request,
+    }
+}
+
+async fn read_json(request: reqwest::RequestBuilder) -> Result<Value, String> {
+    let response = request.send().await.map_err(|e| e.to_string())?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(format!("{} answered {status}", response.url()));
+    }
+    response.json().await.map_err(|e| e.to_string())
 }
 
 /// Reads `--consumer-version-selectors`, refusing what the broker would not understand
@@ -277,14 +369,8 @@ async fn fetch(url: &str) -> Result<String, VerifyError> {
         path: url.to_owned(),
         reason,
     };
-    crate::install_crypto();
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .map_err(|e| unreachable(e.to_string()))?;
-    let response = client
-        .get(url)
-        .header("Accept", "application/hal+json, application/json")
+    let client = http_client().map_err(unreachable)?;
+    let response = authorised(client.get(url), None)
         .send()
         .await
         .map_err(|e| unreachable(e.to_string()))?;
