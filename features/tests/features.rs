@@ -50,13 +50,21 @@ async fn main() {
     // crypto provider, and building an HTTP client would panic; an error here means one is
     // installed already, which is all that is needed.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let junit = junit_path();
-    if let Some(dir) = junit.parent() {
-        std::fs::create_dir_all(dir).expect("the JUnit report's folder can be created");
-    }
-    let report = std::fs::File::create(&junit).expect("the JUnit report can be written");
+    // `--help` and `--version` only print; they must not empty an earlier run's report.
+    let only_prints = std::env::args()
+        .skip(1)
+        .any(|arg| matches!(arg.as_str(), "-h" | "--help" | "-V" | "--version"));
+    let report: Box<dyn std::io::Write> = if only_prints {
+        Box::new(std::io::sink())
+    } else {
+        let junit = junit_path();
+        if let Some(dir) = junit.parent() {
+            std::fs::create_dir_all(dir).expect("the JUnit report's folder can be created");
+        }
+        println!("JUnit report: {}", junit.display());
+        Box::new(std::fs::File::create(&junit).expect("the JUnit report can be written"))
+    };
     let features = concat!(env!("CARGO_MANIFEST_DIR"), "/features");
-    println!("JUnit report: {}", junit.display());
 
     world::LpaStore::cucumber()
         .with_writer(
