@@ -271,18 +271,24 @@ fn failure(status: StatusCode, headers: &HeaderMap, body: &[u8], operation: &'st
         StatusCode::SERVICE_UNAVAILABLE => Error::Unavailable {
             retry_after: retry_after(headers),
         },
-        StatusCode::BAD_REQUEST if problem.is_some() => {
-            let Problem { detail, errors, .. } = problem.unwrap_or_else(|| unreachable!());
-            if errors.is_empty() && detail == "LPA with UID already exists" {
-                Error::AlreadyExists
-            } else {
-                Error::InvalidRequest { detail, errors }
+        StatusCode::BAD_REQUEST => match problem {
+            Some(Problem { detail, errors, .. }) => {
+                if errors.is_empty() && detail == "LPA with UID already exists" {
+                    Error::AlreadyExists
+                } else {
+                    Error::InvalidRequest { detail, errors }
+                }
             }
-        }
-        _ => Error::UnexpectedStatus {
-            status: status.as_u16(),
-            body: String::from_utf8_lossy(body).into_owned(),
+            None => unexpected(status, body),
         },
+        _ => unexpected(status, body),
+    }
+}
+
+fn unexpected(status: StatusCode, body: &[u8]) -> Error {
+    Error::UnexpectedStatus {
+        status: status.as_u16(),
+        body: String::from_utf8_lossy(body).into_owned(),
     }
 }
 
