@@ -1,9 +1,8 @@
 use std::collections::HashSet;
 
 use futures_util::future::join_all;
-use reqwest::Method;
 use serde_json::{Value, json};
-use testkit::{Consumer, StoreChoice, TestApp, expect_json, spawn_app_on};
+use testkit::{StoreChoice, TestApp, expect_json, spawn_app_on};
 
 const WRITERS: usize = 8;
 const NAMES_EACH: usize = 3;
@@ -45,14 +44,7 @@ async fn concurrent_renames_each_win_once_and_the_change_log_is_a_gapless_chain(
 
     // Assert: every rename is in the log exactly once, and each one's `old` is the `new` of the
     // one before it, so no update was lost or applied on top of a stale read.
-    let history = app
-        .send(
-            Consumer::Sirius,
-            Method::GET,
-            &format!("/lpas/{uid}/updates"),
-            None,
-        )
-        .await;
+    let history = app.get_updates(&uid).await;
     let history = expect_json(history, 200).await;
     let mut records: Vec<&Value> = history.as_array().unwrap().iter().collect();
     records.reverse();
@@ -129,14 +121,7 @@ async fn removing_an_lpa_while_it_is_being_updated_never_fails_and_leaves_nothin
             // Once the writers are at work: the first correction is in the history.
             let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
             loop {
-                let history = app
-                    .send(
-                        Consumer::Sirius,
-                        Method::GET,
-                        &format!("/lpas/{uid}/updates"),
-                        None,
-                    )
-                    .await;
+                let history = app.get_updates(uid).await;
                 if history.status() == 200 {
                     break;
                 }
@@ -158,14 +143,7 @@ async fn removing_an_lpa_while_it_is_being_updated_never_fails_and_leaves_nothin
             "the writers ran before the removal"
         );
         expect_json(app.get_lpa(uid).await, 404).await;
-        let history = app
-            .send(
-                Consumer::Sirius,
-                Method::GET,
-                &format!("/lpas/{uid}/updates"),
-                None,
-            )
-            .await;
+        let history = app.get_updates(uid).await;
         expect_json(history, 404).await;
     }
 }

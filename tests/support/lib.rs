@@ -273,6 +273,17 @@ impl TestApp {
         .await
     }
 
+    /// `GET /lpas/{uid}/updates` (the change history) as Sirius.
+    pub async fn get_updates(&self, uid: &str) -> Response {
+        self.send(
+            Consumer::Sirius,
+            Method::GET,
+            &format!("/lpas/{uid}/updates"),
+            None,
+        )
+        .await
+    }
+
     /// `POST /lpas/{uid}/updates` as `consumer`.
     pub async fn update_as(
         &self,
