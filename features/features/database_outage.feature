@@ -97,3 +97,12 @@ Feature: A database outage, when the store fails fast
     Examples: Sirius
       | consumer |
       | Sirius   |
+
+  @flapping-database @consumer-sirius
+  Scenario: Corrections sent while the database flaps all get through when Sirius retries as told
+    Given each consumer tries a request up to 10 times, waiting as Retry-After says
+    When the database flaps, down and up in turn for 1500 ms each
+    And Sirius corrects the donor's last name 4 times in a row
+    And the database comes back
+    Then the change history holds every correction, in the order they were sent
+    And the LPA shows the last correction

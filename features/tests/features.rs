@@ -64,7 +64,11 @@ async fn main() {
         println!("JUnit report: {}", junit.display());
         Box::new(std::fs::File::create(&junit).expect("the JUnit report can be written"))
     };
-    let features = concat!(env!("CARGO_MANIFEST_DIR"), "/features");
+    // Read when the runner starts, not when it was built, so a runner built in another checkout
+    // that shares the target directory still reads this checkout's features.
+    let features = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), PathBuf::from)
+        .join("features");
 
     world::LpaStore::cucumber()
         .with_writer(

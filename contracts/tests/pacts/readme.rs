@@ -2,7 +2,6 @@
 //! exactly what the committed pacts allow each consumer.
 
 use std::fs;
-use std::path::Path;
 
 use crate::support::contract::UPDATE_ENV;
 use crate::support::operation::table;
@@ -12,7 +11,7 @@ const END: &str = "<!-- consumer-operations:end -->";
 
 #[test]
 fn readme_table_of_consumer_operations_matches_the_committed_pacts() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let path = crate::support::package_dir().join("../README.md");
     let readme = fs::read_to_string(&path).expect("the README can be read");
     let start = readme
         .find(START)

@@ -38,7 +38,7 @@ const BEARER_JWT: &str = r"^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]
 
 /// The committed pact file of `consumer`.
 pub(crate) fn committed_pact(consumer: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    super::package_dir()
         .join("pacts")
         .join(format!("{consumer}-{PROVIDER}.json"))
 }

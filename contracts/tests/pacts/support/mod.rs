@@ -25,3 +25,13 @@ pub(crate) fn client_of(server: &dyn ValidatingMockServer, issuer: &str, subject
     .expect("a client of the mock server can be built")
 }
 pub(crate) mod operation;
+
+/// The package's folder, read when the tests run (cargo and nextest set it), not when they were
+/// built: a binary built in another checkout that shares the target directory must still read
+/// this checkout's files.
+pub(crate) fn package_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(
+        || env!("CARGO_MANIFEST_DIR").into(),
+        std::path::PathBuf::from,
+    )
+}

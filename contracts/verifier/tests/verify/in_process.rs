@@ -68,7 +68,7 @@ async fn every_committed_pact_verifies_against_the_simulator_on_postgres() {
 async fn a_v2_pact_in_the_style_of_pact_go_without_headers_verifies() {
     // Arrange: written by hand as pact-go v2 writes them (`providerState`, flat matching rules,
     // no JWT header), like Make and register an LPA's real pact.
-    let pacts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/pacts-v2");
+    let pacts = super::package_dir().join("tests/pacts-v2");
 
     // Act
     let report = verify(SimulatorStore::Memory, pacts).await;

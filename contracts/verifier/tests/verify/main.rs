@@ -7,9 +7,17 @@ mod in_process;
 
 use std::path::PathBuf;
 
+/// The package's folder, read when the tests run (cargo and nextest set it), not when they were
+/// built: a binary built in another checkout that shares the target directory must still read
+/// this checkout's files.
+fn package_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), PathBuf::from)
+}
+
 /// `contracts/pacts`, where the consumer tests write the committed pacts.
 fn committed_pacts() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../pacts")
+    package_dir().join("../pacts")
 }
 
 /// How many interactions the committed pacts hold, by consumer.
