@@ -6,27 +6,34 @@ use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_lpa-sim");
 
-#[test]
-fn serve_prints_its_address_serves_and_stops_gracefully_on_sigterm() {
-    // Arrange
+/// Starts `lpa-sim serve --listen 127.0.0.1:0 ARGS…` and reads the address it prints.
+fn serve(args: &[&std::ffi::OsStr]) -> (std::process::Child, String) {
     let mut child = Command::new(BIN)
         .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
         .env_remove("LPA_SIM_LISTEN")
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .expect("lpa-sim starts");
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .expect("a line on stdout");
-
-    // Act
     let address = line
         .trim()
         .strip_prefix("listening on http://")
         .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
         .to_owned();
+    (child, address)
+}
+
+#[test]
+fn serve_prints_its_address_serves_and_stops_gracefully_on_sigterm() {
+    // Arrange
+    let (mut child, address) = serve(&[]);
+
+    // Act
     let health = http_get(&address, "/health-check");
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -132,29 +139,12 @@ fn serve_applies_the_faults_of_a_file_from_the_start_with_the_given_seed() {
     let file = faults_file(
         r#"[{"name": "teapot", "kind": "status", "status": 418, "selector": {"route": "/health-check"}}]"#,
     );
-    let mut child = Command::new(BIN)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--fault-seed",
-            "42",
-            "--faults",
-        ])
-        .arg(&file)
-        .env_remove("LPA_SIM_LISTEN")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("lpa-sim starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .expect("a line on stdout");
-    let address = line
-        .trim()
-        .trim_start_matches("listening on http://")
-        .to_owned();
+    let (mut child, address) = serve(&[
+        "--fault-seed".as_ref(),
+        "42".as_ref(),
+        "--faults".as_ref(),
+        file.as_os_str(),
+    ]);
 
     // Act
     let health = http_get(&address, "/health-check");
