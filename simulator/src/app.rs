@@ -106,14 +106,14 @@ impl Simulator {
     /// Keeps `outbox` ready without queueing: the simulator fails fast until a provider state
     /// (`the LPA database is offline and writes are queued`) switches queue mode on, so one
     /// simulator can verify both modes' interactions.
-    pub fn with_outbox_on_standby(mut self, outbox: Outbox) -> Self {
-        let store = self.state.gateway.store().clone();
-        self.state.gateway = Gateway::new(store, Some(outbox));
-        self.state
+    pub fn with_outbox_on_standby(self, outbox: Outbox) -> Self {
+        let simulator = self.with_outbox(outbox);
+        simulator
+            .state
             .gateway
             .set_mode(crate::OnDbOffline::FailFast)
             .expect("fail-fast needs nothing");
-        self
+        simulator
     }
 
     /// Lets the admin API put the database offline, hung, slow or flapping through `faults`.
@@ -126,11 +126,6 @@ impl Simulator {
     pub fn with_faults(mut self, faults: Faults) -> Self {
         self.state.faults = faults;
         self
-    }
-
-    /// The HTTP faults in force, to add to or inspect without the admin API.
-    pub fn faults(&self) -> &Faults {
-        &self.state.faults
     }
 
     /// The router, for serving or for `oneshot` tests.

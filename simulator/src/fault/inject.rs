@@ -12,14 +12,13 @@ use futures_util::stream;
 
 use super::{FaultKind, Phase, RequestFacts};
 use crate::app::AppState;
-use crate::auth::JWT_HEADER;
 use crate::problem::Problem;
 use crate::serve::Abort;
 
 /// Names the fault that changed a response, for clients and for the journal.
 pub const FAULT_HEADER: HeaderName = HeaderName::from_static("x-lpa-sim-fault");
 
-/// The issuer of the request's valid JWT, when the request journal has already checked it.
+/// The issuer of the request's valid JWT, as the request journal found it.
 #[derive(Clone, Debug)]
 pub(crate) struct CallerIssuer(pub(crate) Option<String>);
 
@@ -41,16 +40,11 @@ pub(crate) async fn inject(
     if faults.is_empty() {
         return next.run(request).await;
     }
-    let issuer = match request.extensions().get::<CallerIssuer>() {
-        Some(CallerIssuer(issuer)) => issuer.clone(),
-        None if faults.selects_by_issuer() => request
-            .headers()
-            .get(JWT_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|token| state.verifier.verify(Some(token)).ok())
-            .map(|caller| caller.issuer),
-        None => None,
-    };
+    // The request journal, the outer layer of every route, has checked the JWT already.
+    let issuer = request
+        .extensions()
+        .get::<CallerIssuer>()
+        .and_then(|caller| caller.0.clone());
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -69,9 +63,9 @@ pub(crate) async fn inject(
     if !decision.delay.is_zero() {
         tokio::time::sleep(decision.delay).await;
     }
+    let fired = decision.fired.join(",");
     let Some((name, kind)) = decision.answer else {
-        let response = next.run(request).await;
-        return named(response, &decision.fired.join(","));
+        return named(next.run(request).await, &fired);
     };
     let response = match kind {
         FaultKind::Latency { .. } => next.run(request).await,
@@ -98,7 +92,7 @@ pub(crate) async fn inject(
             .await
         }
     };
-    let mut response = named(response, &decision.fired.join(","));
+    let mut response = named(response, &fired);
     response.extensions_mut().insert(AppliedFault(name));
     response
 }

@@ -217,14 +217,6 @@ impl Faults {
         self.lock().faults.is_empty()
     }
 
-    /// Whether any fault selects by issuer, so the request's JWT must be read.
-    pub fn selects_by_issuer(&self) -> bool {
-        self.lock()
-            .faults
-            .iter()
-            .any(|f| f.spec.selector.issuer.is_some())
-    }
-
     /// The fault named `name`.
     pub fn get(&self, name: &str) -> Option<InstalledFault> {
         self.lock()

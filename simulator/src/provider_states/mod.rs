@@ -260,9 +260,9 @@ pub const KNOWN_STATES: &[&str] = &[
     "the LPA database is offline and writes are queued",
 ];
 
-/// The database condition a provider state put in force, and the mode to go back to; shared
-/// by every request of one simulator.
-pub(crate) type StateOutage = Arc<Mutex<Option<(DbCondition, OnDbOffline)>>>;
+/// Whether a provider state holds the database offline, with the outage mode to go back to
+/// when it ends; shared by every request of one simulator.
+pub(crate) type StateOutage = Arc<Mutex<Option<OnDbOffline>>>;
 
 /// Sets up and tears down provider states on one simulator.
 #[derive(Debug)]
@@ -330,10 +330,7 @@ impl<'a> ProviderStates<'a> {
     fn take_database_offline(&self, queued: bool) -> Result<(), StateError> {
         let faults = self.faults()?;
         let mut outage = self.outage.lock().unwrap_or_else(|p| p.into_inner());
-        let mode_before = match *outage {
-            Some((_, mode)) => mode,
-            None => self.gateway.mode(),
-        };
+        let mode_before = outage.unwrap_or_else(|| self.gateway.mode());
         let mode = if queued {
             OnDbOffline::Queue
         } else {
@@ -343,13 +340,13 @@ impl<'a> ProviderStates<'a> {
             .set_mode(mode)
             .map_err(|reason| StateError::Unsupported(reason.to_owned()))?;
         faults.set(DbCondition::Offline);
-        *outage = Some((DbCondition::Offline, mode_before));
+        *outage = Some(mode_before);
         Ok(())
     }
 
     async fn bring_database_back(&self) {
         let taken = self.outage.lock().unwrap_or_else(|p| p.into_inner()).take();
-        let Some((_, mode_before)) = taken else {
+        let Some(mode_before) = taken else {
             return;
         };
         if let Some(faults) = self.database {
@@ -383,15 +380,14 @@ impl<'a> ProviderStates<'a> {
             .outage
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .as_ref()
-            .map(|(condition, _)| condition.clone());
-        let faults = self.database;
-        if let (Some(_), Some(faults)) = (&held, faults) {
+            .is_some();
+        let lifted = self.database.filter(|_| held);
+        if let Some(faults) = lifted {
             faults.set(DbCondition::Online);
         }
         let result = work.await;
-        if let (Some(condition), Some(faults)) = (held, faults) {
-            faults.set(condition);
+        if let Some(faults) = lifted {
+            faults.set(DbCondition::Offline);
         }
         result
     }
