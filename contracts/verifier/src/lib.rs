@@ -172,23 +172,22 @@ impl Verification {
         };
         for group in groups {
             eprintln!("== verifying {}", group.label);
-            let issuer = group
-                .consumer
-                .as_deref()
-                .and_then(|c| self.issuers.of(c))
-                .unwrap_or(tokens::FALLBACK_ISSUER)
-                .to_owned();
+            let issuer = self
+                .issuers
+                .of(&group.consumer)
+                .unwrap_or(tokens::FALLBACK_ISSUER);
             let options = VerificationOptions {
-                request_filter: Some(Arc::new(FreshTokens::new(
-                    self.jwt_secret.clone(),
-                    Some(issuer),
-                ))),
+                request_filter: Some(Arc::new(FreshTokens::new(self.jwt_secret.clone(), issuer))),
                 request_timeout: self.request_timeout_ms,
                 coloured_output: false,
                 no_pacts_is_error: true,
                 ..VerificationOptions::default()
             };
-            let consumers = group.only_consumer.iter().cloned().collect();
+            let consumers = if group.shared_source {
+                vec![group.consumer.clone()]
+            } else {
+                Vec::new()
+            };
             let result = pact_verifier::verify_provider_async(
                 provider.info(&self.provider_name),
                 vec![group.source],

@@ -53,12 +53,12 @@ pub struct Group {
     /// What to show for it: a file, a URL or the broker.
     pub label: String,
     /// The consumer.
-    pub consumer: Option<String>,
+    pub consumer: String,
     /// The pacts.
     pub source: PactSource,
-    /// For a source holding several consumers' pacts (a broker), the one to verify in this
-    /// group.
-    pub only_consumer: Option<String>,
+    /// Whether the source also holds other consumers' pacts (a broker), so the verifier must
+    /// be told to keep only this group's consumer.
+    pub shared_source: bool,
 }
 
 /// Selector keys the Pact Broker understands.
@@ -114,6 +114,17 @@ fn check_pact(label: &str, text: &str) -> Result<Checked, VerifyError> {
     Ok(Checked { consumer, provider })
 }
 
+/// A pact named on its own that is for another provider: an error, not a silent skip.
+fn another_provider(pact: String, checked: &Checked, provider: &str) -> VerifyError {
+    VerifyError::BrokenPact {
+        pact,
+        reason: format!(
+            "it is a pact with provider {:?}, not {provider:?}",
+            checked.provider
+        ),
+    }
+}
+
 fn pact_files(dir: &Path) -> Result<Vec<PathBuf>, VerifyError> {
     let entries = std::fs::read_dir(dir).map_err(|e| VerifyError::MissingPacts {
         path: dir.display().to_string(),
@@ -160,13 +171,7 @@ pub async fn groups(
             let checked = check_pact(&label, &text)?;
             if checked.provider != provider {
                 if named_file {
-                    return Err(VerifyError::BrokenPact {
-                        pact: label,
-                        reason: format!(
-                            "it is a pact with provider {:?}, not {provider:?}",
-                            checked.provider
-                        ),
-                    });
+                    return Err(another_provider(label, &checked, provider));
                 }
                 tracing::info!(pact = %label, provider = %checked.provider, "not for this provider: skipped");
                 continue;
@@ -175,9 +180,9 @@ pub async fn groups(
             if wanted(&checked.consumer) {
                 groups.push(Group {
                     label,
-                    consumer: Some(checked.consumer),
+                    consumer: checked.consumer,
                     source: PactSource::File(file.display().to_string()),
-                    only_consumer: None,
+                    shared_source: false,
                 });
             }
         }
@@ -192,20 +197,14 @@ pub async fn groups(
         let text = fetch(url).await?;
         let checked = check_pact(url, &text)?;
         if checked.provider != provider {
-            return Err(VerifyError::BrokenPact {
-                pact: url.clone(),
-                reason: format!(
-                    "it is a pact with provider {:?}, not {provider:?}",
-                    checked.provider
-                ),
-            });
+            return Err(another_provider(url.clone(), &checked, provider));
         }
         if wanted(&checked.consumer) {
             groups.push(Group {
                 label: url.clone(),
-                consumer: Some(checked.consumer),
+                consumer: checked.consumer,
                 source: PactSource::URL(url.clone(), None),
-                only_consumer: None,
+                shared_source: false,
             });
         }
     }
@@ -228,7 +227,7 @@ pub async fn groups(
             }
             groups.push(Group {
                 label: format!("{} (consumer {consumer})", broker.url),
-                consumer: Some(consumer.clone()),
+                consumer: consumer.clone(),
                 source: PactSource::BrokerWithDynamicConfiguration {
                     provider_name: provider.to_owned(),
                     broker_url: broker.url.clone(),
@@ -240,7 +239,7 @@ pub async fn groups(
                     auth: broker.auth.clone(),
                     links: Vec::new(),
                 },
-                only_consumer: Some(consumer.clone()),
+                shared_source: true,
             });
         }
     }

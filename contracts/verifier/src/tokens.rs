@@ -81,7 +81,7 @@ pub fn default_subject(issuer: &str) -> String {
 #[derive(Clone, Debug)]
 pub struct FreshTokens {
     secret: String,
-    issuer: Option<String>,
+    issuer: String,
 }
 
 #[derive(Deserialize)]
@@ -92,10 +92,10 @@ struct RecordedClaims {
 
 impl FreshTokens {
     /// Signs with `secret`; requests without a recorded token are signed as `issuer`.
-    pub fn new(secret: impl Into<String>, issuer: Option<String>) -> Self {
+    pub fn new(secret: impl Into<String>, issuer: impl Into<String>) -> Self {
         Self {
             secret: secret.into(),
-            issuer,
+            issuer: issuer.into(),
         }
     }
 
@@ -116,11 +116,7 @@ impl FreshTokens {
     pub fn header_for(&self, recorded: Option<&str>) -> Option<String> {
         let (issuer, subject) = match recorded.and_then(Self::recorded) {
             Some(claims) => (claims.iss, claims.sub),
-            None => {
-                let issuer = self.issuer.clone()?;
-                let subject = default_subject(&issuer);
-                (issuer, subject)
-            }
+            None => (self.issuer.clone(), default_subject(&self.issuer)),
         };
         let token = Credentials::new(issuer, subject, self.secret.clone())
             .token()
@@ -151,7 +147,7 @@ impl RequestFilterExecutor for FreshTokens {
             }
             None => tracing::warn!(
                 path = %request.path,
-                "no issuer known for this consumer and no token recorded: the request goes without a JWT"
+                "the token could not be signed: the request goes without a JWT"
             ),
         }
         request.headers = Some(headers);
@@ -181,7 +177,7 @@ mod tests {
 
     #[test]
     fn a_request_without_a_token_is_signed_as_its_consumer() {
-        let tokens = FreshTokens::new("provider-secret", Some(USE_ISSUER.to_owned()));
+        let tokens = FreshTokens::new("provider-secret", USE_ISSUER);
         let header = tokens.header_for(None).expect("a header");
         let caller = verify(&header, "provider-secret");
         assert_eq!(caller.issuer, USE_ISSUER);
@@ -197,7 +193,7 @@ mod tests {
         )
         .token_issued_at(1)
         .unwrap();
-        let tokens = FreshTokens::new("provider-secret", Some(SIRIUS_ISSUER.to_owned()));
+        let tokens = FreshTokens::new("provider-secret", SIRIUS_ISSUER);
         let header = tokens
             .header_for(Some(&format!("Bearer {recorded}")))
             .expect("a header");
@@ -212,10 +208,7 @@ mod tests {
 
     #[test]
     fn the_filter_replaces_the_header_whatever_its_case() {
-        let tokens = Arc::new(FreshTokens::new(
-            DEFAULT_SECRET,
-            Some(SIRIUS_ISSUER.to_owned()),
-        ));
+        let tokens = Arc::new(FreshTokens::new(DEFAULT_SECRET, SIRIUS_ISSUER));
         let request = HttpRequest {
             headers: Some(HashMap::from([(
                 "x-jwt-authorization".to_owned(),
