@@ -36,14 +36,9 @@ pub(crate) struct Answer {
 }
 
 impl Answer {
-    /// An answer the typed client turned into `result`; `success` is the status of an `Ok`.
-    pub(crate) fn from_client<T: serde::Serialize>(
-        request: String,
-        result: &contracts::Result<T>,
-        success: u16,
-        took: Duration,
-    ) -> Self {
-        let mut answer = Self {
+    /// Nothing heard yet: no status, no body, one attempt.
+    fn unanswered(request: String, took: Duration) -> Self {
+        Self {
             request,
             status: None,
             body: Value::Null,
@@ -52,7 +47,17 @@ impl Answer {
             stale: None,
             took,
             attempts: 1,
-        };
+        }
+    }
+
+    /// An answer the typed client turned into `result`; `success` is the status of an `Ok`.
+    pub(crate) fn from_client<T: serde::Serialize>(
+        request: String,
+        result: &contracts::Result<T>,
+        success: u16,
+        took: Duration,
+    ) -> Self {
+        let mut answer = Self::unanswered(request, took);
         match result {
             Ok(value) => {
                 answer.status = Some(success);
@@ -96,16 +101,7 @@ impl Answer {
         response: reqwest::Result<reqwest::Response>,
         took_from: std::time::Instant,
     ) -> Self {
-        let mut answer = Self {
-            request,
-            status: None,
-            body: Value::Null,
-            retry_after: None,
-            operation_id: None,
-            stale: None,
-            took: Duration::ZERO,
-            attempts: 1,
-        };
+        let mut answer = Self::unanswered(request, Duration::ZERO);
         match response {
             Ok(response) => {
                 answer.status = Some(response.status().as_u16());
