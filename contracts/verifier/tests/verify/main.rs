@@ -4,6 +4,7 @@
 mod broker;
 mod cli;
 mod in_process;
+mod opg;
 
 use std::path::PathBuf;
 
