@@ -103,8 +103,7 @@ fn the_translated_pact_is_a_v2_pact_of_modernising_lpa_with_data_lpa_store() {
 }
 
 #[tokio::test]
-async fn the_pact_of_make_and_register_an_lpa_verifies_against_the_simulator_on_the_memory_store()
-{
+async fn the_pact_of_make_and_register_an_lpa_verifies_against_the_simulator_on_the_memory_store() {
     let report = verify(SimulatorStore::Memory).await;
     assert_every_interaction_passed(&report);
 }
