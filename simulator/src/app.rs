@@ -185,7 +185,33 @@ impl Simulator {
     /// Serves on `listener` until `shutdown` completes, then finishes the requests in flight.
     /// In queue mode the outbox is replayed meanwhile; an operation being applied when
     /// `shutdown` comes is finished first, and the rest stay on disk for the next start.
+    ///
+    /// A simulator given no outbox keeps one on standby in a private temporary folder (mode
+    /// 0700), removed when `run` returns, so that the provider state that queues writes works
+    /// on a plain `lpa-sim serve`; in fail-fast mode nothing is written to it.
     pub async fn run(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> io::Result<()> {
+        let (simulator, _standby_dir) = self.with_an_outbox()?;
+        simulator.serve(listener, shutdown).await
+    }
+
+    /// This simulator, with a standby outbox in a fresh temporary folder when it has none.
+    fn with_an_outbox(self) -> io::Result<(Self, Option<tempfile::TempDir>)> {
+        if self.state.gateway.outbox().is_some() {
+            return Ok((self, None));
+        }
+        let dir = tempfile::Builder::new()
+            .prefix("lpa-sim-outbox-")
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+            .tempdir()?;
+        let outbox = Outbox::open(dir.path()).map_err(io::Error::other)?;
+        Ok((self.with_outbox_on_standby(outbox), Some(dir)))
+    }
+
+    async fn serve(
         self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,

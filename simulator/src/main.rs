@@ -152,9 +152,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let address = listener
         .local_addr()
         .context("Failed to read the bound address")?;
+    let shutdown = shutdown_signal()?;
     println!("listening on http://{address}");
     simulator
-        .run(listener, shutdown_signal())
+        .run(listener, shutdown)
         .await
         .context("Failed to serve")?;
     tracing::info!("stopped");
@@ -218,26 +219,19 @@ async fn postgres_store(
     Ok((store, faults))
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        tokio::signal::ctrl_c().await.ok();
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// SIGINT or SIGTERM, registered now rather than when first polled: a signal sent as soon as
+/// the address is printed must stop the simulator gracefully, not kill it by default action.
+fn shutdown_signal() -> anyhow::Result<impl Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).context("Failed to handle SIGINT")?;
+    let mut terminate = signal(SignalKind::terminate()).context("Failed to handle SIGTERM")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
+        tracing::info!("shutting down: finishing requests in flight");
+    })
 }
 
 fn token(args: &TokenArgs) -> anyhow::Result<()> {

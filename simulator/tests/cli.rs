@@ -1,6 +1,7 @@
 //! The `lpa-sim` binary as a user runs it.
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt as _;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -8,10 +9,19 @@ const BIN: &str = env!("CARGO_BIN_EXE_lpa-sim");
 
 /// Starts `lpa-sim serve --listen 127.0.0.1:0 ARGS…` and reads the address it prints.
 fn serve(args: &[&std::ffi::OsStr]) -> (std::process::Child, String) {
+    serve_with_temp_dir(args, &std::env::temp_dir())
+}
+
+/// As [`serve`], with `TMPDIR` set to `temp_dir`.
+fn serve_with_temp_dir(
+    args: &[&std::ffi::OsStr],
+    temp_dir: &std::path::Path,
+) -> (std::process::Child, String) {
     let mut child = Command::new(BIN)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .args(args)
         .env_remove("LPA_SIM_LISTEN")
+        .env("TMPDIR", temp_dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -44,6 +54,45 @@ fn serve_prints_its_address_serves_and_stops_gracefully_on_sigterm() {
     // Assert
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(status.success(), "exit status {status:?}");
+}
+
+#[test]
+fn serve_without_an_outbox_keeps_a_private_one_on_standby_and_removes_it_at_exit() {
+    // Arrange
+    let temp = tempfile::tempdir().expect("a temporary folder");
+    let (mut child, address) = serve_with_temp_dir(&[], temp.path());
+
+    // Act
+    let queued = http_post(
+        &address,
+        "/__pact/provider-states",
+        r#"{"state": "the LPA database is offline and writes are queued"}"#,
+    );
+    let standby: Vec<_> = std::fs::read_dir(temp.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    let modes: Vec<u32> = standby
+        .iter()
+        .map(|dir| std::fs::metadata(dir).unwrap().permissions().mode() & 0o777)
+        .collect();
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    let status = wait_with_bound(&mut child, Duration::from_secs(10));
+
+    // Assert
+    assert_eq!(standby.len(), 1, "{standby:?}");
+    let name = standby[0].file_name().unwrap().to_string_lossy();
+    assert!(name.starts_with("lpa-sim-outbox-"), "{name}");
+    assert_eq!(modes, [0o700], "only its owner may read the outbox");
+    assert!(queued.starts_with("HTTP/1.1 200"), "{queued}");
+    assert!(status.success(), "exit status {status:?}");
+    assert!(
+        !standby[0].exists(),
+        "the standby outbox is removed at exit"
+    );
 }
 
 #[test]
@@ -93,6 +142,24 @@ fn http_get(address: &str, path: &str) -> String {
     write!(
         stream,
         "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("a response");
+    response
+}
+
+fn http_post(address: &str, path: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
     )
     .unwrap();
     let mut response = String::new();

@@ -179,20 +179,67 @@ async fn the_database_offline_state_is_a_real_outage_until_its_teardown() {
 }
 
 #[tokio::test]
-async fn an_lpa_state_set_up_during_an_outage_state_is_still_created() {
+async fn an_lpa_state_ends_the_outage_an_earlier_interaction_left() {
+    // The official verifier tears nothing down unless asked: the next interaction's states
+    // must bring the database back themselves.
     // Arrange
     let app = spawn_app().await;
     set_up(&app, "the LPA database is offline").await;
 
     // Act
     set_up(&app, &format!("An LPA with UID {UID} exists")).await;
+    let after = app.get_lpa(UID).await.status();
+
+    // Assert
+    assert_eq!(after, 200, "the LPA state brought the database back");
+}
+
+#[tokio::test]
+async fn an_interaction_without_a_state_ends_an_earlier_outage_too() {
+    // Arrange
+    let app = spawn_app().await;
+    set_up(&app, &format!("An LPA with UID {UID} exists")).await;
+    set_up(&app, "the LPA database is offline").await;
+    let during = app.get_lpa(UID).await.status();
+
+    // Act: pact_verifier posts an empty state for an interaction that has none.
+    set_up(&app, "").await;
+    let after = app.get_lpa(UID).await.status();
+
+    // Assert
+    assert_eq!(during, 503);
+    assert_eq!(after, 200);
+}
+
+#[tokio::test]
+async fn an_lpa_state_ends_an_outage_made_over_the_admin_api() {
+    // Arrange
+    let app = spawn_app().await;
+    app.set_database(json!({"state": "offline"})).await;
+
+    // Act
+    set_up(&app, &format!("An LPA with UID {UID} exists")).await;
+    let after = app.get_lpa(UID).await.status();
+
+    // Assert
+    assert_eq!(after, 200, "the state names a world with the database up");
+}
+
+#[tokio::test]
+async fn an_outage_state_after_the_lpa_state_of_its_interaction_holds() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act: the verifier sets up an interaction's states in the pact's order.
+    set_up(&app, &format!("An LPA with UID {UID} exists")).await;
+    set_up(&app, "the LPA database is offline").await;
     let during = app.get_lpa(UID).await.status();
     app.provider_state("the LPA database is offline", "teardown")
         .await;
     let after = app.get_lpa(UID).await.status();
 
     // Assert
-    assert_eq!(during, 503, "the outage is back once the LPA is written");
+    assert_eq!(during, 503);
     assert_eq!(after, 200);
 }
 
@@ -240,21 +287,28 @@ async fn the_queued_writes_state_accepts_writes_and_its_teardown_applies_them() 
 }
 
 #[tokio::test]
-async fn the_queued_writes_state_needs_an_outbox_and_says_so() {
-    // Arrange
+async fn the_queued_writes_state_works_on_a_simulator_started_without_an_outbox() {
+    // Arrange: no outbox given, as with a plain `lpa-sim serve`.
     let app = spawn_app().await;
+    let uid = fixture::new_uid();
+    set_up(&app, "the LPA database is offline and writes are queued").await;
 
     // Act
-    let response = app
-        .provider_state("the LPA database is offline and writes are queued", "setup")
+    let accepted = expect_json(app.put_lpa(&uid, &fixture::online_lpa()).await, 202).await;
+    set_up(&app, &format!("An LPA with UID {UID} exists")).await;
+    let applied = app.get_lpa(&uid).await.status();
+    set_up(&app, "the LPA database is offline").await;
+    let fail_fast = app
+        .put_lpa(&fixture::new_uid(), &fixture::online_lpa())
         .await;
 
     // Assert
-    let problem = expect_json(response, 400).await;
-    assert!(
-        problem["detail"].as_str().unwrap().contains("--outbox"),
-        "{problem}"
+    assert!(accepted["operationId"].is_string(), "{accepted}");
+    assert_eq!(
+        applied, 200,
+        "the next interaction's state applied the queued write first"
     );
+    assert_eq!(fail_fast.status(), 503, "the mode went back to fail-fast");
 }
 
 #[tokio::test]

@@ -70,9 +70,8 @@ fn trust_corporation_sign() -> Update {
             "/trustCorporations/0/contactLanguagePreference",
             "en",
         ))
-        .with_change(Change::new(
+        .with_change(Change::set(
             "/trustCorporations/0/companyNumber",
-            "666123321",
             "666123322",
         ))
         .with_change(Change::set(

@@ -2,7 +2,10 @@
 //! `opg-data-lpa-store`), and the updates that take it to later states.
 //!
 //! The values are the real provider's, so a pact written against the real store (whose
-//! matchers were aligned with this data) verifies against the simulator unchanged.
+//! matchers were aligned with this data) verifies against the simulator unchanged. The
+//! reference is `mock-apigw/main.go` as of opg-data-lpa-store 3a74aade (June 2026): its trust
+//! corporation has no company number (dropped in August 2025), so a consumer's
+//! `TRUST_CORPORATION_SIGN` sends the number with `"old": null`.
 
 use serde_json::{Value, json};
 
@@ -42,7 +45,6 @@ pub(crate) fn lpa() -> Value {
         "trustCorporations": [{
             "uid": "1d95993a-ffbb-484c-b2fe-f4cca51801da",
             "name": "Trust us Corp.",
-            "companyNumber": "666123321",
             "address": {"line1": "103 Line 1", "town": "Town", "country": "GB"},
             "status": "active",
             "appointmentType": "original",
@@ -116,7 +118,7 @@ pub(crate) fn signatures() -> Vec<Value> {
         json!({"type": "TRUST_CORPORATION_SIGN", "changes": [
             {"key": "/trustCorporations/0/mobile", "old": null, "new": "07777111111"},
             {"key": "/trustCorporations/0/contactLanguagePreference", "old": null, "new": "en"},
-            {"key": "/trustCorporations/0/companyNumber", "old": "666123321", "new": "666123322"},
+            {"key": "/trustCorporations/0/companyNumber", "old": null, "new": "666123322"},
             {"key": "/trustCorporations/0/email", "old": null, "new": "trust.us@example.com"},
             {"key": "/trustCorporations/0/channel", "old": "paper", "new": "online"},
             {"key": "/trustCorporations/0/signatories/0/firstNames", "old": null, "new": "Sig"},

@@ -28,10 +28,15 @@
 //! interaction's data. Verifying the same pacts twice on one running simulator passes both
 //! times.
 //!
-//! Database states last until their teardown (the verifier sends one per state when asked to:
-//! `lpa-contracts verify` always does; `pact_verifier_cli` needs `--state-change-teardown`)
-//! or `POST /__admin/reset`. An LPA state set up while a database state holds lifts the outage
-//! for the moment it writes, so the order of an interaction's states does not matter.
+//! Each set-up establishes the whole world its state names. A state that names no outage (an
+//! LPA state, or none) first brings the database back and the outage mode to what the
+//! simulator was started with, so an outage left by an earlier interaction never leaks into the
+//! next one, with or without teardowns (`lpa-contracts verify` always sends them; the official
+//! `pact verifier` only with `--state-change-teardown`). The verifier sets up an interaction's
+//! states in the pact's order, so a database state is written after the LPA states of its
+//! interaction. A database state lasts until its teardown, the next interaction's set-up, or
+//! `POST /__admin/reset`; an LPA state torn down while it holds lifts the outage for the moment
+//! it writes.
 
 mod fixture;
 
@@ -290,13 +295,26 @@ impl<'a> ProviderStates<'a> {
         let state = State::parse(change)?;
         tracing::info!(state = %change.state, action = ?change.action, "provider state");
         match (state, change.action) {
+            // A state that names no outage is a world with the database up and the mode as
+            // the simulator was started: whatever an earlier interaction left (the official
+            // verifier tears nothing down unless asked) is undone first. An interaction's
+            // states are set up in the pact's order, so its database state comes after its
+            // LPA states.
             (State::Lpa { uid, setup }, Action::Setup) => {
-                self.with_database_online(self.set_up_lpa(&change.state, &uid, &setup))
-                    .await?;
+                self.back_to_normal().await;
+                self.set_up_lpa(&change.state, &uid, &setup).await?;
                 Ok(json!({ "uid": uid }))
             }
-            (State::Lpa { uid, .. } | State::NoLpa { uid }, Action::Teardown)
-            | (State::NoLpa { uid }, Action::Setup) => {
+            (State::NoLpa { uid }, Action::Setup) => {
+                self.back_to_normal().await;
+                self.remove(&change.state, &uid).await?;
+                Ok(json!({ "uid": uid }))
+            }
+            (State::Nothing, Action::Setup) => {
+                self.back_to_normal().await;
+                Ok(json!({}))
+            }
+            (State::Lpa { uid, .. } | State::NoLpa { uid }, Action::Teardown) => {
                 self.with_database_online(self.remove(&change.state, &uid))
                     .await?;
                 Ok(json!({ "uid": uid }))
@@ -309,13 +327,21 @@ impl<'a> ProviderStates<'a> {
                 self.bring_database_back().await;
                 Ok(json!({}))
             }
-            (State::Nothing, _) => Ok(json!({})),
+            (State::Nothing, Action::Teardown) => Ok(json!({})),
         }
     }
 
     /// Ends any database state, as `POST /__admin/reset` does.
     pub(crate) async fn reset(&self) {
         self.bring_database_back().await;
+    }
+
+    /// Ends any outage, whether a state or the admin API made it, and puts the mode back.
+    async fn back_to_normal(&self) {
+        self.bring_database_back().await;
+        if let Some(faults) = self.database {
+            faults.set(DbCondition::Online);
+        }
     }
 
     fn faults(&self) -> Result<&DatabaseFaults, StateError> {
