@@ -168,7 +168,8 @@ pub struct Donor {
     pub address: Address,
     /// Date of birth.
     pub date_of_birth: Date,
-    /// Email.
+    /// Email; left out when empty, as by the real store.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub email: String,
     /// Other names the donor is known by.
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -192,7 +193,8 @@ pub struct CertificateProvider {
     pub last_name: String,
     /// Address.
     pub address: Address,
-    /// Email (required online, empty on paper).
+    /// Email (required online, empty on paper); left out when empty, as by the real store.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub email: String,
     /// Phone.
     pub phone: String,
