@@ -251,16 +251,17 @@ fn strip_bearer(header: &str) -> &str {
     }
 }
 
-/// A URN as go-urn (RFC 2141) parses it: `urn:<NID>:<NSS>`, the prefix in any case; the NID
-/// 2 to 32 letters, digits or hyphens, starting with a letter or digit, and not `urn`; the NSS
-/// one or more letters, digits, `()+,-.:=@;$_!*'`, or `%` and two hex digits.
+/// A URN as go-urn v1.4 (RFC 2141) parses it: `urn:<NID>:<NSS>`, the prefix in any case; the
+/// NID 1 to 32 letters, digits or hyphens, starting with a letter or digit, and not `urn`; the
+/// NSS one or more letters, digits, `()+,-.:=@;$_!*'`, or `%` and two letters or digits (its
+/// grammar does not hold them to hex).
 fn is_urn(value: &str) -> bool {
     let mut parts = value.splitn(3, ':');
     let (Some(scheme), Some(nid), Some(nss)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
     scheme.eq_ignore_ascii_case("urn")
-        && (2..=32).contains(&nid.len())
+        && (1..=32).contains(&nid.len())
         && nid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         && nid.as_bytes()[0].is_ascii_alphanumeric()
         && !nid.eq_ignore_ascii_case("urn")
@@ -275,7 +276,7 @@ fn is_urn_specific_string(nss: &str) -> bool {
             b'%' => {
                 if !bytes
                     .get(i + 1..i + 3)
-                    .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+                    .is_some_and(|pair| pair.iter().all(u8::is_ascii_alphanumeric))
                 {
                     return false;
                 }
@@ -398,6 +399,10 @@ mod tests {
         ));
         assert!(is_urn("urn:opg:sirius:users:34"));
         assert!(!is_urn("urn:opg"));
+        assert!(is_urn("urn:o:%zZ"));
+        assert!(!is_urn("urn:urn:x"));
+        assert!(!is_urn("urn:opg:a/b"));
+        assert!(!is_urn("urn:opg:%2"));
         assert!(!is_urn("http://example.com"));
         assert!(!is_urn(""));
     }
