@@ -8,8 +8,11 @@
 //! bodies it sends in `examples/`), `create` (lambda/create/*_test.go), `read`
 //! (lambda/get, getlist, getstatic, getupdates), `updates_handler` (lambda/update/main_test.go).
 
+mod create;
 mod jwt;
+mod read;
 mod suite;
+mod updates_handler;
 
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
@@ -18,6 +21,20 @@ use testkit::TestApp;
 /// The body of every 401: the store's `ProblemUnauthorisedRequest`.
 fn unauthorised() -> Value {
     json!({"code": "UNAUTHORISED", "detail": "Invalid JWT"})
+}
+
+/// The body of every 404: the store's `ProblemNotFoundRequest`.
+fn not_found() -> Value {
+    json!({"code": "NOT_FOUND", "detail": "Record not found"})
+}
+
+/// A 400 with field errors, as `[(source, detail)]`.
+fn invalid(errors: &[(&str, &str)]) -> Value {
+    let errors: Vec<Value> = errors
+        .iter()
+        .map(|(source, detail)| json!({"source": source, "detail": detail}))
+        .collect();
+    json!({"code": "INVALID_REQUEST", "detail": "Invalid request", "errors": errors})
 }
 
 /// Sends `body` byte for byte (not re-serialised, so key spelling and `null`s reach the store)
