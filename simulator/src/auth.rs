@@ -1,14 +1,19 @@
 //! Caller authentication: the HS256 JWT in `X-Jwt-Authorization` (`lpa-store-domain.md` §4.2).
 //!
-//! The checks are the real store's, in its terms: the signature with the shared secret; `exp`
-//! and `nbf` only when present (Make and register sends no `exp`); `iat` required and not in the
-//! future; the issuer one of the three OPG services; the subject a URN. No leeway is given,
-//! as the real store gives none.
+//! The checks are the real store's (golang-jwt v5 with its defaults, then the store's own
+//! `Validate`), in its terms: the signature with the shared secret; `exp` and `nbf` only when
+//! present (Make and register sends no `exp`); `iat` required and not in the future; the issuer
+//! one of the three OPG services, so a token without one is refused; the subject a URN. No
+//! leeway is given, as the real store gives none.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use base64::Engine;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::model::decode::{Shape, canonical};
 
 /// The LPA store's public local test secret, used when no secret is configured.
 pub const DEFAULT_SECRET: &str = "mysupersecrettestkeythatis128bits";
@@ -64,7 +69,6 @@ struct Claims {
 #[derive(Clone)]
 pub struct Verifier {
     key: DecodingKey,
-    validation: Validation,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -73,36 +77,49 @@ impl std::fmt::Debug for Verifier {
     }
 }
 
+/// The registered claims golang-jwt reads (its `RegisteredClaims`); `null` for any of them is
+/// the same as leaving it out.
+static CLAIMS: Shape = Shape::Object(&[
+    ("iss", &Shape::Scalar),
+    ("sub", &Shape::Scalar),
+    ("aud", &Shape::Scalar),
+    ("exp", &Shape::Scalar),
+    ("nbf", &Shape::Scalar),
+    ("iat", &Shape::Scalar),
+    ("jti", &Shape::Scalar),
+]);
+
 impl Verifier {
     /// A verifier for tokens signed with `secret`.
     pub fn new(secret: &str) -> Self {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.required_spec_claims.clear();
-        validation.validate_exp = true;
-        validation.validate_nbf = true;
-        validation.validate_aud = false;
-        validation.leeway = 0;
-        validation.set_issuer(&ISSUERS);
         Self {
             key: DecodingKey::from_secret(secret.as_bytes()),
-            validation,
         }
     }
 
     /// Checks the value of an `X-Jwt-Authorization` header (with or without `Bearer `).
+    ///
+    /// The real store parses with golang-jwt's defaults and no list of allowed algorithms, so
+    /// any HMAC algorithm signed with the secret passes; the claims are then read by Go's JSON
+    /// rules (keys ignoring case, a number or a numeric string for a date) and checked: `exp`
+    /// and `nbf` when present, then the store's own checks of `iat`, `iss` and `sub`.
     pub fn verify(&self, header: Option<&str>) -> Result<Caller, AuthError> {
         let header = header.ok_or(AuthError::Missing)?;
-        let token = strip_bearer(header);
-        let data = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation)
-            .map_err(|e| AuthError::Rejected(e.to_string()))?;
-        let claims = data.claims;
-        let issued_at = claims
-            .iat
-            .as_ref()
-            .and_then(serde_json::Value::as_f64)
-            .ok_or(AuthError::NoIssuedAt)?;
-        if issued_at > now_secs() as f64 {
+        let payload = self.verified_payload(strip_bearer(header))?;
+        let claims = read_claims(&payload)?;
+        let now = now_secs_f64();
+        if claims.exp.is_some_and(|exp| now >= exp) {
+            return Err(AuthError::Rejected("token is expired".into()));
+        }
+        if claims.nbf.is_some_and(|nbf| now < nbf) {
+            return Err(AuthError::Rejected("token is not valid yet".into()));
+        }
+        let issued_at = claims.iat.ok_or(AuthError::NoIssuedAt)?;
+        if issued_at > now {
             return Err(AuthError::IssuedInFuture);
+        }
+        if !ISSUERS.contains(&claims.iss.as_str()) {
+            return Err(AuthError::Rejected("invalid issuer".into()));
         }
         if !is_urn(&claims.sub) {
             return Err(AuthError::SubjectNotUrn);
@@ -112,35 +129,177 @@ impl Verifier {
             subject: claims.sub,
         })
     }
-}
 
-fn strip_bearer(header: &str) -> &str {
-    let trimmed = header.trim();
-    match trimmed.get(..6) {
-        Some(prefix) if prefix.eq_ignore_ascii_case("bearer") => trimmed[6..].trim_start(),
-        _ => trimmed,
+    /// The decoded payload of a token of three parts whose HMAC signature is the secret's.
+    fn verified_payload(&self, token: &str) -> Result<Vec<u8>, AuthError> {
+        let rejected = |reason: &str| AuthError::Rejected(reason.to_owned());
+        let parts: Vec<&str> = token.split('.').collect();
+        let [_, payload, signature] = parts[..] else {
+            return Err(rejected("token contains an invalid number of segments"));
+        };
+        let header = jsonwebtoken::decode_header(token).map_err(|e| rejected(&e.to_string()))?;
+        if !matches!(
+            header.alg,
+            Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512
+        ) {
+            return Err(rejected("key is of invalid type"));
+        }
+        let message = &token[..token.len() - signature.len() - 1];
+        let valid =
+            jsonwebtoken::crypto::verify(signature, message.as_bytes(), &self.key, header.alg)
+                .map_err(|e| rejected(&e.to_string()))?;
+        if !valid {
+            return Err(rejected("signature is invalid"));
+        }
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .map_err(|e| rejected(&e.to_string()))
     }
 }
 
-/// RFC 8141 shape: `urn:<NID>:<NSS>`, NID 2–32 letters, digits or hyphens starting with a
-/// letter or digit, NSS non-empty.
+/// The claims the store checks, as golang-jwt reads them.
+#[derive(Debug, Default)]
+struct ReadClaims {
+    iss: String,
+    sub: String,
+    /// Seconds since the epoch, cut to whole seconds (golang-jwt's `TimePrecision`).
+    exp: Option<f64>,
+    nbf: Option<f64>,
+    iat: Option<f64>,
+}
+
+fn read_claims(payload: &[u8]) -> Result<ReadClaims, AuthError> {
+    let malformed = |what: &str| AuthError::Rejected(format!("token is malformed: {what}"));
+    let value = canonical(payload, &CLAIMS).map_err(|e| malformed(&e.to_string()))?;
+    let Value::Object(map) = value else {
+        return Err(malformed("claims are not a JSON object"));
+    };
+    let text = |name: &str| match map.get(name) {
+        None => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(malformed(name)),
+    };
+    let date = |name: &str| {
+        map.get(name)
+            .map(numeric_date)
+            .transpose()
+            .map_err(|()| malformed(name))
+    };
+    text("jti")?;
+    match map.get("aud") {
+        None | Some(Value::String(_)) => {}
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => {}
+        Some(_) => return Err(malformed("aud")),
+    }
+    Ok(ReadClaims {
+        iss: text("iss")?,
+        sub: text("sub")?,
+        exp: date("exp")?,
+        nbf: date("nbf")?,
+        iat: date("iat")?,
+    })
+}
+
+/// A golang-jwt `NumericDate`: a JSON number, or a string holding a JSON number (Go reads both
+/// into a `json.Number`); anything else refuses the token.
+fn numeric_date(value: &Value) -> Result<f64, ()> {
+    let seconds = match value {
+        Value::Number(n) => n.as_f64().ok_or(())?,
+        Value::String(s) if is_json_number(s) => s.parse::<f64>().map_err(|_| ())?,
+        _ => return Err(()),
+    };
+    if seconds.is_finite() {
+        Ok(seconds.floor())
+    } else {
+        Err(())
+    }
+}
+
+/// The JSON number grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+fn is_json_number(text: &str) -> bool {
+    let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = text.strip_prefix('-').unwrap_or(text);
+    let int = digits(rest);
+    if int == 0 || (int > 1 && rest.starts_with('0')) {
+        return false;
+    }
+    let mut rest = &rest[int..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = digits(frac);
+        if n == 0 {
+            return false;
+        }
+        rest = &frac[n..];
+    }
+    if let Some(exp) = rest.strip_prefix(['e', 'E']) {
+        let exp = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+        let n = digits(exp);
+        if n == 0 {
+            return false;
+        }
+        rest = &exp[n..];
+    }
+    rest.is_empty()
+}
+
+/// The store strips `^Bearer[ ]+` and nothing else: a lower-case `bearer`, or a prefix without
+/// a space, stays part of the token and spoils it.
+fn strip_bearer(header: &str) -> &str {
+    match header.strip_prefix("Bearer") {
+        Some(rest) if rest.starts_with(' ') => rest.trim_start_matches(' '),
+        _ => header,
+    }
+}
+
+/// A URN as go-urn v1.4 (RFC 2141) parses it: `urn:<NID>:<NSS>`, the prefix in any case; the
+/// NID 1 to 32 letters, digits or hyphens, starting with a letter or digit, and not `urn`; the
+/// NSS one or more letters, digits, `()+,-.:=@;$_!*'`, or `%` and two letters or digits (its
+/// grammar does not hold them to hex).
 fn is_urn(value: &str) -> bool {
     let mut parts = value.splitn(3, ':');
     let (Some(scheme), Some(nid), Some(nss)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
     scheme.eq_ignore_ascii_case("urn")
-        && (2..=32).contains(&nid.len())
+        && (1..=32).contains(&nid.len())
         && nid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         && nid.as_bytes()[0].is_ascii_alphanumeric()
-        && !nss.is_empty()
-        && !nss.chars().any(char::is_whitespace)
+        && !nid.eq_ignore_ascii_case("urn")
+        && is_urn_specific_string(nss)
+}
+
+fn is_urn_specific_string(nss: &str) -> bool {
+    let bytes = nss.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                if !bytes
+                    .get(i + 1..i + 3)
+                    .is_some_and(|pair| pair.iter().all(u8::is_ascii_alphanumeric))
+                {
+                    return false;
+                }
+                i += 3;
+            }
+            b if b.is_ascii_alphanumeric() || b"()+,-.:=@;$_!*'".contains(&b) => i += 1,
+            _ => return false,
+        }
+    }
+    !bytes.is_empty()
 }
 
 fn now_secs() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+fn now_secs_f64() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
         .unwrap_or_default()
 }
 
@@ -240,6 +399,10 @@ mod tests {
         ));
         assert!(is_urn("urn:opg:sirius:users:34"));
         assert!(!is_urn("urn:opg"));
+        assert!(is_urn("urn:o:%zZ"));
+        assert!(!is_urn("urn:urn:x"));
+        assert!(!is_urn("urn:opg:a/b"));
+        assert!(!is_urn("urn:opg:%2"));
         assert!(!is_urn("http://example.com"));
         assert!(!is_urn(""));
     }

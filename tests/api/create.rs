@@ -123,7 +123,9 @@ async fn actors_sent_without_a_uid_are_given_a_v4_uuid() {
     // Arrange
     let app = spawn_app().await;
     let uid = new_uid();
+    // A paper LPA: the store refuses an online one without actor UIDs (see conformance::create).
     let mut lpa = fixture::online_lpa();
+    lpa["channel"] = json!("paper");
     lpa["donor"].as_object_mut().unwrap().remove("uid");
     lpa["attorneys"][0].as_object_mut().unwrap().remove("uid");
 

@@ -37,23 +37,18 @@ pub fn prepare(mut lpa: Lpa, uid: &str, now: Timestamp) -> Result<Prepared, Vec<
     lpa.updated_at = now;
     lpa.registration_date = None;
     lpa.notes.clear();
-    assign_actor_uids(&mut lpa);
     defaults::apply(&mut lpa);
+    // The store validates what the caller sent, so an online LPA without actor UIDs is refused;
+    // only what it stores (a valid or a paper LPA) gets generated UIDs.
     let findings = validate::validate(&lpa);
-    if findings.is_empty() {
-        return Ok(Prepared {
-            lpa,
-            paper_findings: Vec::new(),
-        });
+    if !findings.is_empty() && lpa.channel != Channel::PAPER {
+        return Err(findings);
     }
-    if lpa.channel == Channel::PAPER {
-        Ok(Prepared {
-            lpa,
-            paper_findings: findings,
-        })
-    } else {
-        Err(findings)
-    }
+    assign_actor_uids(&mut lpa);
+    Ok(Prepared {
+        lpa,
+        paper_findings: findings,
+    })
 }
 
 /// Prepares a create request for the store: the LPA with its uploaded images replaced by their
@@ -157,7 +152,6 @@ mod tests {
     fn prepare_stores_valid_online_lpa_with_store_owned_fields_set() {
         let mut request = fixture::online_property_and_affairs();
         request.status = LpaStatus::REGISTERED;
-        request.donor.uid.clear();
 
         let prepared = prepare(request, UID, now()).expect("a valid LPA is accepted");
 
@@ -165,6 +159,21 @@ mod tests {
         assert_eq!(prepared.lpa.uid, UID);
         assert_eq!(prepared.lpa.status, LpaStatus::IN_PROGRESS);
         assert_eq!(prepared.lpa.updated_at, now());
+    }
+
+    #[test]
+    fn prepare_refuses_online_lpa_without_actor_uids_but_fills_them_in_on_paper() {
+        let mut request = fixture::online_property_and_affairs();
+        request.donor.uid.clear();
+
+        let errors = prepare(request.clone(), UID, now()).expect_err("online UIDs are required");
+        assert_eq!(
+            errors,
+            vec![FieldError::new("/donor/uid", "field is required")]
+        );
+
+        request.channel = Channel::PAPER;
+        let prepared = prepare(request, UID, now()).expect("a paper LPA is always stored");
         assert!(Uuid::try_parse(&prepared.lpa.donor.uid).is_ok());
     }
 

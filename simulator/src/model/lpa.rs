@@ -168,7 +168,8 @@ pub struct Donor {
     pub address: Address,
     /// Date of birth.
     pub date_of_birth: Date,
-    /// Email.
+    /// Email; left out when empty, as by the real store.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub email: String,
     /// Other names the donor is known by.
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -192,7 +193,8 @@ pub struct CertificateProvider {
     pub last_name: String,
     /// Address.
     pub address: Address,
-    /// Email (required online, empty on paper).
+    /// Email (required online, empty on paper); left out when empty, as by the real store.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub email: String,
     /// Phone.
     pub phone: String,
@@ -472,8 +474,137 @@ fn find_index<'a>(key: &str, len: usize, uid_at: impl Fn(usize) -> &'a String) -
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::model::{
+        AppointmentType, AttorneyStatus, CanUse, Channel, Date, HowMakeDecisions, HowStepIn,
+        IdentityCheckType, Lang, LifeSustainingTreatment, LpaStatus, LpaType, Timestamp,
+    };
+
+    /// An LPA with every field set, written without `..Default::default()` so that a field added
+    /// to the model must be added here, and so to the shapes checked against it.
+    pub(crate) fn every_field_set() -> Lpa {
+        let at = Timestamp::parse("2024-01-02T03:04:05Z").expect("valid");
+        let address = Address {
+            line1: "1".into(),
+            line2: "2".into(),
+            line3: "3".into(),
+            town: "t".into(),
+            postcode: "p".into(),
+            country: "GB".into(),
+        };
+        let check = Some(IdentityCheck {
+            checked_at: at,
+            check_type: IdentityCheckType::ONE_LOGIN,
+        });
+        let image = Image::Stored {
+            path: "p".into(),
+            hash: "h".into(),
+        };
+        Lpa {
+            uid: "M-1".into(),
+            status: LpaStatus::REGISTERED,
+            registration_date: Some(at),
+            updated_at: at,
+            lpa_type: LpaType::PERSONAL_WELFARE,
+            channel: Channel::ONLINE,
+            language: Lang::EN,
+            donor: Donor {
+                uid: "u".into(),
+                first_names: "f".into(),
+                last_name: "l".into(),
+                address: address.clone(),
+                date_of_birth: Date::parse("2000-01-02"),
+                email: "e".into(),
+                other_names_known_by: "o".into(),
+                contact_language_preference: Lang::EN,
+                identity_check: check.clone(),
+            },
+            attorneys: vec![Attorney {
+                uid: "u".into(),
+                first_names: "f".into(),
+                last_name: "l".into(),
+                address: address.clone(),
+                date_of_birth: Date::parse("2000-01-02"),
+                email: "e".into(),
+                status: AttorneyStatus::ACTIVE,
+                appointment_type: AppointmentType::ORIGINAL,
+                mobile: "m".into(),
+                signed_at: Some(at),
+                contact_language_preference: Lang::EN,
+                channel: Channel::ONLINE,
+                cannot_make_joint_decisions: true,
+            }],
+            trust_corporations: vec![TrustCorporation {
+                uid: "u".into(),
+                name: "n".into(),
+                company_number: "c".into(),
+                email: "e".into(),
+                appointment_type: AppointmentType::ORIGINAL,
+                address: address.clone(),
+                status: AttorneyStatus::ACTIVE,
+                mobile: "m".into(),
+                signatories: vec![Signatory {
+                    first_names: "f".into(),
+                    last_name: "l".into(),
+                    professional_title: "p".into(),
+                    signed_at: at,
+                }],
+                contact_language_preference: Lang::EN,
+                channel: Channel::ONLINE,
+            }],
+            certificate_provider: CertificateProvider {
+                uid: "u".into(),
+                first_names: "f".into(),
+                last_name: "l".into(),
+                address: address.clone(),
+                email: "e".into(),
+                phone: "p".into(),
+                channel: Channel::ONLINE,
+                signed_at: Some(at),
+                contact_language_preference: Lang::EN,
+                identity_check: check,
+            },
+            people_to_notify: vec![PersonToNotify {
+                uid: "u".into(),
+                first_names: "f".into(),
+                last_name: "l".into(),
+                address: address.clone(),
+            }],
+            independent_witness: Some(IndependentWitness {
+                uid: "u".into(),
+                first_names: "f".into(),
+                last_name: "l".into(),
+                phone: "p".into(),
+                address,
+            }),
+            authorised_signatory: Some(AuthorisedSignatory {
+                uid: "u".into(),
+                first_names: "f".into(),
+                last_name: "l".into(),
+            }),
+            how_attorneys_make_decisions: HowMakeDecisions::JOINTLY_FOR_SOME,
+            how_attorneys_make_decisions_details: "d".into(),
+            how_attorneys_make_decisions_is_default: true,
+            how_attorneys_make_decisions_details_images: vec![image.clone()],
+            how_replacement_attorneys_make_decisions: HowMakeDecisions::JOINTLY,
+            how_replacement_attorneys_make_decisions_details: "d".into(),
+            how_replacement_attorneys_make_decisions_is_default: true,
+            how_replacement_attorneys_step_in: HowStepIn::ANOTHER_WAY,
+            how_replacement_attorneys_step_in_details: "d".into(),
+            when_the_lpa_can_be_used: CanUse::WHEN_HAS_CAPACITY,
+            when_the_lpa_can_be_used_is_default: true,
+            life_sustaining_treatment_option: LifeSustainingTreatment::OPTION_A,
+            life_sustaining_treatment_option_is_default: true,
+            restrictions_and_conditions: "r".into(),
+            restrictions_and_conditions_images: vec![image],
+            signed_at: at,
+            witnessed_by_certificate_provider_at: at,
+            witnessed_by_independent_witness_at: Some(at),
+            certificate_provider_not_related_confirmed_at: Some(at),
+            notes: vec![Note::at("X", at, &[("k", "v".to_owned())])],
+        }
+    }
 
     #[test]
     fn empty_optional_fields_are_left_out_and_signed_at_is_always_written() {

@@ -1,5 +1,6 @@
 //! The LPA document and its value types (`lpa-store-domain.md` §5).
 
+pub mod decode;
 mod lpa;
 mod values;
 

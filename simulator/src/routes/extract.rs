@@ -4,10 +4,10 @@ use axum::body::Bytes;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use serde::de::DeserializeOwned;
 
 use crate::app::AppState;
 use crate::auth::{Caller, JWT_HEADER, Verifier};
+use crate::model::decode::GoDecode;
 use crate::problem::ApiError;
 
 impl<S> FromRequestParts<S> for Caller
@@ -29,11 +29,13 @@ where
 }
 
 /// A JSON body, refused with 400 `INVALID_REQUEST` when it is not the JSON the route takes, and
-/// with 413 when it is over the body limit. Any content type is accepted, as by the real store.
+/// with 413 when it is over the body limit. Any content type is accepted, as by the real store,
+/// and the JSON is read by Go's rules (keys matched ignoring case, `null` as empty; see
+/// [`crate::model::decode`]).
 #[derive(Debug)]
 pub(crate) struct JsonBody<T>(pub(crate) T);
 
-impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
+impl<T: GoDecode> FromRequest<AppState> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
@@ -48,7 +50,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
                     ApiError::MalformedBody(rejection.body_text())
                 }
             })?;
-        serde_json::from_slice(&bytes)
+        T::from_go_json(&bytes)
             .map(JsonBody)
             .map_err(|e| ApiError::MalformedBody(e.to_string()))
     }

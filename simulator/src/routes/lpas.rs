@@ -10,6 +10,7 @@ use serde_json::json;
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::gateway::{Freshness, Written};
+use crate::model::decode::{GoDecode, Shape};
 use crate::model::{Image, Lpa};
 use crate::outbox::Operation;
 use crate::problem::{ApiError, FieldError};
@@ -124,6 +125,10 @@ pub(crate) async fn get_lpa(
 #[derive(Debug, Deserialize)]
 pub(crate) struct GetMany {
     uids: Option<Vec<String>>,
+}
+
+impl GoDecode for GetMany {
+    const SHAPE: &'static Shape = &Shape::Object(&[("uids", &Shape::List(&Shape::Scalar))]);
 }
 
 /// `POST /lpas`: the LPAs that exist among `uids`; unknown UIDs are left out.

@@ -23,6 +23,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
+use crate::model::decode::Shape;
 use crate::model::{Lpa, Timestamp};
 use crate::problem::FieldError;
 
@@ -31,6 +32,7 @@ use crate::problem::FieldError;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     /// JSON pointer, e.g. `/attorneys/0/signedAt` or `/attorneys/<uid>/signedAt`.
+    #[serde(default)]
     pub key: String,
     /// The value the caller believes is current (`null` for empty).
     #[serde(default)]
@@ -43,13 +45,26 @@ pub struct Change {
 /// The body of `POST /lpas/{uid}/updates`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdateRequest {
-    /// The update type, as sent (kept verbatim for the change log and events).
-    #[serde(rename = "type")]
+    /// The update type, as sent (kept verbatim for the change log and events); empty when
+    /// absent, as Go reads it.
+    #[serde(rename = "type", default)]
     pub update_type: String,
     /// The changes; `null`, `[]` or absent for types that take none.
     #[serde(default, deserialize_with = "null_as_empty")]
     pub changes: Vec<Change>,
 }
+
+impl crate::model::decode::GoDecode for UpdateRequest {
+    const SHAPE: &'static Shape =
+        &Shape::Object(&[("type", &Shape::Scalar), ("changes", &Shape::List(&CHANGE))]);
+}
+
+/// A change's `old` and `new` are kept raw (`json.RawMessage`), `null` included.
+static CHANGE: Shape = Shape::Object(&[
+    ("key", &Shape::Scalar),
+    ("old", &Shape::Raw),
+    ("new", &Shape::Raw),
+]);
 
 fn null_as_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Change>, D::Error> {
     Ok(Option::<Vec<Change>>::deserialize(deserializer)?.unwrap_or_default())
