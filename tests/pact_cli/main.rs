@@ -10,7 +10,7 @@ mod official;
 
 use std::collections::BTreeSet;
 
-use official::{Outcome, Verification, committed_pacts};
+use official::{Outcome, Verification, committed_pacts, opg_pacts};
 use testkit::postgres::TestDatabase;
 use testkit::process::SimProcess;
 
@@ -147,6 +147,42 @@ fn a_provider_supplied_token_for_the_opting_out_actor_passes_the_opt_outs() {
         outcome.assert_all_passed();
         assert_eq!(outcome.total(), 1, "{}", outcome.output);
     }
+}
+
+#[test]
+fn the_real_modernising_lpa_contract_passes_with_the_providers_token() {
+    // OPG's own consumer contract records no token: its provider CI supplies one.
+    let sim = plain_serve();
+    let token = official::sirius_token();
+    for teardown in [false, true] {
+        let mut verification = Verification::new(&sim.address)
+            .pacts(opg_pacts())
+            .header("X-Jwt-Authorization", &format!("Bearer {token}"));
+        if teardown {
+            verification = verification.teardown();
+        }
+        let outcome = verification.run();
+        outcome.assert_all_passed();
+        assert_eq!(outcome.total(), 9, "{}", outcome.output);
+    }
+}
+
+#[tokio::test]
+async fn the_real_modernising_lpa_contract_passes_on_postgres() {
+    let (_database, sim) = serve_on_postgres().await;
+    let outcome = tokio::task::spawn_blocking(move || {
+        Verification::new(&sim.address)
+            .pacts(opg_pacts())
+            .header(
+                "X-Jwt-Authorization",
+                &format!("Bearer {}", official::sirius_token()),
+            )
+            .run()
+    })
+    .await
+    .unwrap();
+    outcome.assert_all_passed();
+    assert_eq!(outcome.total(), 9, "{}", outcome.output);
 }
 
 #[test]

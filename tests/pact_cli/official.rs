@@ -24,6 +24,11 @@ pub(crate) fn committed_pacts() -> PathBuf {
     root().join("contracts/pacts")
 }
 
+/// OPG's own consumer contracts, translated from their source.
+pub(crate) fn opg_pacts() -> PathBuf {
+    root().join("contracts/opg/modernising-lpa")
+}
+
 /// The `pact` binary, installed by `ci/pact-cli.sh` if it is not there yet (once per test
 /// process; the script itself is safe to run from several processes at once).
 fn pact_binary() -> &'static Path {
