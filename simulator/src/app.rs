@@ -7,11 +7,13 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
+use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
 
+use crate::access::{self, AdminAccess};
 use crate::auth::{DEFAULT_SECRET, JWT_HEADER, Verifier};
 use crate::fault::{self, AppliedFault, Faults};
 use crate::gateway::Gateway;
@@ -22,7 +24,7 @@ use crate::outbox::{Outbox, replay};
 use crate::problem::ApiError;
 use crate::provider_states::StateOutage;
 use crate::routes::{admin, faults, health, lpas, pact, updates};
-use crate::serve::{self, Abort};
+use crate::serve::{self, Abort, ClientLimits};
 use crate::store::{MemoryStore, Store};
 
 /// The default request body limit: far above any real LPA (a paper LPA with scans is the
@@ -39,11 +41,19 @@ pub(crate) struct AppState {
     pub(crate) database: Option<DatabaseFaults>,
     pub(crate) faults: Faults,
     pub(crate) state_outage: StateOutage,
+    pub(crate) admin: AdminAccess,
+    pub(crate) limits: ClientLimits,
 }
 
 impl FromRef<AppState> for Verifier {
     fn from_ref(state: &AppState) -> Self {
         state.verifier.clone()
+    }
+}
+
+impl FromRef<AppState> for AdminAccess {
+    fn from_ref(state: &AppState) -> Self {
+        state.admin.clone()
     }
 }
 
@@ -73,6 +83,8 @@ impl Simulator {
                 database: None,
                 faults: Faults::default(),
                 state_outage: StateOutage::default(),
+                admin: AdminAccess::default(),
+                limits: ClientLimits::default(),
             },
         }
     }
@@ -122,15 +134,34 @@ impl Simulator {
         self
     }
 
+    /// Admin and provider-state calls need `Authorization: Bearer <token>`; without a token
+    /// they are open on a loopback listener only (see [`crate::access`]).
+    pub fn with_admin_token(mut self, token: Option<String>) -> Self {
+        self.state.admin = AdminAccess::new(token);
+        self
+    }
+
+    /// Bounds on every client: header and body read timeouts, and the connection cap.
+    pub fn with_client_limits(mut self, limits: ClientLimits) -> Self {
+        self.state.limits = limits;
+        self
+    }
+
     /// HTTP faults on the API: those in `faults` (with its seed) instead of none.
     pub fn with_faults(mut self, faults: Faults) -> Self {
         self.state.faults = faults;
         self
     }
 
-    /// The router, for serving or for `oneshot` tests.
+    /// The router of the store's API and the admin routes, for serving on one listener or for
+    /// `oneshot` tests.
     pub fn router(&self) -> Router {
-        let api = Router::new()
+        self.finish(self.api_routes().merge(self.admin_routes()))
+    }
+
+    /// The store's API, faulted when faults are set.
+    fn api_routes(&self) -> Router<AppState> {
+        Router::new()
             .route("/health-check", get(health::health_check))
             .route("/lpas", post(lpas::get_many))
             .route("/lpas/{uid}", get(lpas::get_lpa).put(lpas::put_lpa))
@@ -143,9 +174,14 @@ impl Simulator {
             .route_layer(middleware::from_fn_with_state(
                 self.state.clone(),
                 fault::inject,
-            ));
-        api.route("/__admin/events", get(admin::events))
-            .route("/__admin/images/{*path}", get(admin::image))
+            ))
+    }
+
+    /// The admin and provider-state routes, behind the admin access rule, and the scanned
+    /// images, served to a store JWT or the admin token.
+    fn admin_routes(&self) -> Router<AppState> {
+        let control = Router::new()
+            .route("/__admin/events", get(admin::events))
             .route("/__admin/health", get(admin::health))
             .route(
                 "/__admin/database",
@@ -173,8 +209,31 @@ impl Simulator {
                 "/__admin/requests",
                 get(admin::requests).delete(admin::clear_requests),
             )
+            .route_layer(middleware::from_fn_with_state(
+                self.state.admin.clone(),
+                access::require_admin,
+            ));
+        let images = Router::new()
+            .route("/__admin/images/{*path}", get(admin::image))
+            .route_layer(middleware::from_fn_with_state(
+                (self.state.admin.clone(), self.state.verifier.clone()),
+                access::require_reader,
+            ));
+        control.merge(images)
+    }
+
+    /// The layers every answer passes through: unknown routes and methods, the body limit
+    /// checked from the headers, every error in the store's body, and the journal.
+    fn finish(&self, routes: Router<AppState>) -> Router {
+        routes
             .fallback(|| async { ApiError::NotFound })
+            .method_not_allowed_fallback(method_not_allowed)
             .layer(DefaultBodyLimit::max(self.state.body_limit))
+            .layer(middleware::from_fn_with_state(
+                self.state.body_limit,
+                refuse_oversized_from_headers,
+            ))
+            .layer(middleware::from_fn(in_the_stores_error_body))
             .layer(middleware::from_fn_with_state(
                 self.state.clone(),
                 record_request,
@@ -189,13 +248,35 @@ impl Simulator {
     /// A simulator given no outbox keeps one on standby in a private temporary folder (mode
     /// 0700), removed when `run` returns, so that the provider state that queues writes works
     /// on a plain `lpa-sim serve`; in fail-fast mode nothing is written to it.
+    ///
+    /// The admin and provider-state routes are open to anonymous callers only when `listener`
+    /// is on a loopback address or an admin token is set ([`crate::access`]).
     pub async fn run(
-        self,
+        mut self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
+        self.state.admin = self.state.admin.for_listener(listener.local_addr()?);
         let (simulator, _standby_dir) = self.with_an_outbox()?;
-        simulator.serve(listener, shutdown).await
+        let router = simulator.router();
+        simulator.serve(vec![(listener, router)], shutdown).await
+    }
+
+    /// As [`Simulator::run`], with the admin and provider-state routes (and the scanned
+    /// images) on `admin_listener` only, and the store's API alone on `api_listener`.
+    pub async fn run_with_admin_listener(
+        mut self,
+        api_listener: TcpListener,
+        admin_listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> io::Result<()> {
+        self.state.admin = self.state.admin.for_listener(admin_listener.local_addr()?);
+        let (simulator, _standby_dir) = self.with_an_outbox()?;
+        let api = simulator.finish(simulator.api_routes());
+        let admin = simulator.finish(simulator.admin_routes());
+        simulator
+            .serve(vec![(api_listener, api), (admin_listener, admin)], shutdown)
+            .await
     }
 
     /// This simulator, with a standby outbox in a fresh temporary folder when it has none.
@@ -211,19 +292,34 @@ impl Simulator {
         Ok((self.with_outbox_on_standby(outbox), Some(dir)))
     }
 
+    /// Serves each router on its listener until `shutdown`, replaying the outbox meanwhile.
     async fn serve(
         self,
-        listener: TcpListener,
+        listeners: Vec<(TcpListener, Router)>,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
         let (stop_replay, replay_stopped) = tokio::sync::oneshot::channel::<()>();
         let replayer = tokio::spawn(replay::run(self.state.gateway.clone(), async {
             replay_stopped.await.ok();
         }));
-        let served = serve::serve(listener, self.router(), shutdown).await;
+        // One shutdown, seen by every listener.
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let signal = tokio::spawn(async move {
+            shutdown.await;
+            stop.send(true).ok();
+        });
+        let served =
+            futures_util::future::join_all(listeners.into_iter().map(|(listener, router)| {
+                let mut stopped = stopped.clone();
+                serve::serve(listener, router, self.state.limits, async move {
+                    stopped.wait_for(|stop| *stop).await.ok();
+                })
+            }))
+            .await;
+        signal.abort();
         stop_replay.send(()).ok();
         replayer.await.ok();
-        served
+        served.into_iter().collect()
     }
 }
 
@@ -270,4 +366,78 @@ async fn record_request(State(state): State<AppState>, request: Request, next: N
         });
     }
     response
+}
+
+/// 405 for a known path with another method, in the store's error body.
+async fn method_not_allowed(request: Request) -> ApiError {
+    ApiError::Refused {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        detail: format!(
+            "{} is not allowed on {}",
+            request.method(),
+            request.uri().path()
+        ),
+    }
+}
+
+/// A body declared larger than the limit is refused from its `Content-Length`, before any of
+/// it is read: a client that sent `Expect: 100-continue` gets the 413 instead of a `100
+/// Continue` (hyper sends that only when the body is first read).
+async fn refuse_oversized_from_headers(
+    State(limit): State<usize>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    match declared {
+        Some(length) if length > limit as u64 => {
+            ApiError::PayloadTooLarge { limit }.into_response()
+        }
+        _ => next.run(request).await,
+    }
+}
+
+/// Any error answer not already in the store's JSON error body (axum's own rejections, such
+/// as an undecodable path) is put in it: the code named after the status, its text as the
+/// detail.
+async fn in_the_stores_error_body(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if response.status().as_u16() < 400 || is_json || response.extensions().get::<Abort>().is_some()
+    {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map(|bytes| String::from_utf8_lossy(&bytes).trim().to_owned())
+        .unwrap_or_default();
+    let detail = if text.is_empty() {
+        parts
+            .status
+            .canonical_reason()
+            .unwrap_or("Error")
+            .to_owned()
+    } else {
+        text
+    };
+    let mut rebuilt = ApiError::Refused {
+        status: parts.status,
+        detail,
+    }
+    .into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            rebuilt.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    rebuilt
 }

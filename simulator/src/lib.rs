@@ -5,6 +5,7 @@
 //! - [`model`]: the LPA document and its value types, serialised as the real store does;
 //! - [`create`]: defaults and validation of new LPAs;
 //! - [`update`]: the update engine, one module per kind of update;
+//! - [`access`]: who may use the admin and provider-state routes;
 //! - [`auth`]: the JWT checks of the `X-Jwt-Authorization` header, and token issuing;
 //! - [`store`]: the storage interface, with in-memory and Postgres implementations;
 //! - `gateway`: between the API and the store, where the behaviour during a database outage
@@ -32,6 +33,7 @@
 //! # }
 //! ```
 
+pub mod access;
 pub mod app;
 pub mod auth;
 pub mod create;
@@ -50,3 +52,4 @@ pub mod update;
 
 pub use app::Simulator;
 pub use gateway::OnDbOffline;
+pub use serve::ClientLimits;

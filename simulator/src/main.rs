@@ -11,7 +11,7 @@ use simulator::fault::Faults;
 use simulator::outage::{self, DatabaseFaults};
 use simulator::outbox::Outbox;
 use simulator::store::{Store, StoreError};
-use simulator::{OnDbOffline, Simulator};
+use simulator::{ClientLimits, OnDbOffline, Simulator};
 use tracing_subscriber::EnvFilter;
 
 /// A faithful simulator of the OPG LPA store API.
@@ -68,6 +68,25 @@ struct ServeArgs {
     /// (the seed is logged and shown by `GET /__admin/faults`).
     #[arg(long, env = "LPA_SIM_FAULT_SEED")]
     fault_seed: Option<u64>,
+    /// Token the admin and provider-state routes require (`Authorization: Bearer TOKEN`).
+    /// Without it they are open on a loopback listener only, and closed on any other.
+    #[arg(long, env = "LPA_SIM_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
+    /// Serve the admin and provider-state routes on this address only, apart from the API
+    /// (loopback keeps them private to this machine; port 0 picks a free port, printed as
+    /// `admin listening on http://HOST:PORT`).
+    #[arg(long, env = "LPA_SIM_ADMIN_LISTEN")]
+    admin_listen: Option<SocketAddr>,
+    /// The most a client may take to send a request's headers, and the most a kept-alive
+    /// connection may stay idle, in milliseconds.
+    #[arg(long, env = "LPA_SIM_HEADER_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+    header_timeout_ms: u64,
+    /// The most a client may take to send a request's body, in milliseconds; past it, 408.
+    #[arg(long, env = "LPA_SIM_BODY_TIMEOUT_MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+    body_timeout_ms: u64,
+    /// The most connections served at once; a client past it gets 503 and is closed.
+    #[arg(long, env = "LPA_SIM_MAX_CONNECTIONS", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_connections: u64,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -124,7 +143,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_faults(faults)
         .with_database_faults(database)
         .with_jwt_secret(&secret)
-        .with_body_limit(args.body_limit);
+        .with_body_limit(args.body_limit)
+        .with_admin_token(args.admin_token.clone())
+        .with_client_limits(ClientLimits {
+            header_read_timeout: Duration::from_millis(args.header_timeout_ms),
+            body_read_timeout: Duration::from_millis(args.body_timeout_ms),
+            max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        });
     let simulator = match (args.on_db_offline, &args.outbox) {
         (OnDbOffline::Queue, Some(dir)) => {
             let outbox = Outbox::open(dir)
@@ -152,12 +177,33 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let address = listener
         .local_addr()
         .context("Failed to read the bound address")?;
+    let admin_listener = match args.admin_listen {
+        Some(admin_address) => Some(
+            tokio::net::TcpListener::bind(admin_address)
+                .await
+                .with_context(|| {
+                    format!("Failed to listen on {admin_address} for the admin routes")
+                })?,
+        ),
+        None => None,
+    };
     let shutdown = shutdown_signal()?;
     println!("listening on http://{address}");
-    simulator
-        .run(listener, shutdown)
-        .await
-        .context("Failed to serve")?;
+    if let Some(admin) = &admin_listener {
+        let admin_address = admin
+            .local_addr()
+            .context("Failed to read the admin listener's address")?;
+        println!("admin listening on http://{admin_address}");
+    }
+    let served = match admin_listener {
+        Some(admin) => {
+            simulator
+                .run_with_admin_listener(listener, admin, shutdown)
+                .await
+        }
+        None => simulator.run(listener, shutdown).await,
+    };
+    served.context("Failed to serve")?;
     tracing::info!("stopped");
     Ok(())
 }

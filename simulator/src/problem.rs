@@ -73,6 +73,16 @@ pub enum ApiError {
     /// 500 `INTERNAL_SERVER_ERROR`; the cause is logged, never sent.
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
+    /// A refusal the store's API has no words of its own for (an admin route without its
+    /// token, a wrong method, a body that never arrives...): the status, a code named after
+    /// it (`METHOD_NOT_ALLOWED`), and a detail that says what to do.
+    #[error("{detail}")]
+    Refused {
+        /// The status.
+        status: StatusCode,
+        /// What went wrong and what to do.
+        detail: String,
+    },
 }
 
 impl ApiError {
@@ -124,8 +134,21 @@ impl ApiError {
                 StatusCode::INTERNAL_SERVER_ERROR,
                 problem("INTERNAL_SERVER_ERROR", "Internal server error", Vec::new()),
             ),
+            Self::Refused { status, detail } => {
+                (*status, problem(&status_code(*status), detail, Vec::new()))
+            }
         }
     }
+}
+
+/// The store's style of code for a status: its reason phrase in capitals, words joined by
+/// `_` (`405 Method Not Allowed` is `METHOD_NOT_ALLOWED`).
+pub(crate) fn status_code(status: StatusCode) -> String {
+    status
+        .canonical_reason()
+        .unwrap_or("ERROR")
+        .to_ascii_uppercase()
+        .replace([' ', '-'], "_")
 }
 
 impl IntoResponse for ApiError {
@@ -153,6 +176,18 @@ impl IntoResponse for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refusal_is_coded_after_its_status() {
+        let (status, body) = ApiError::Refused {
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            detail: "DELETE is not allowed here".to_owned(),
+        }
+        .to_problem();
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(body.code, "METHOD_NOT_ALLOWED");
+        assert_eq!(status_code(StatusCode::URI_TOO_LONG), "URI_TOO_LONG");
+    }
 
     #[test]
     fn problem_leaves_out_empty_errors() {

@@ -2,6 +2,12 @@
 //! the power to end a connection without answering, which the `reset` and `empty` faults need
 //! and `axum::serve` does not give.
 //!
+//! Every client is bounded: its request headers must arrive within the header timeout (which
+//! hyper also starts while a kept-alive connection waits for its next request, so it bounds
+//! idle connections too), and no more than the connection cap are served at once; a client
+//! past the cap is told so in the store's error body and closed, never left waiting. Request
+//! bodies are bounded where they are read (`routes::extract`).
+//!
 //! A handler (the fault middleware) asks for that by returning a response that carries an
 //! [`Abort`] extension. The connection's service sees it, notes the choice on the connection,
 //! and fails the request, so hyper drops the connection without writing anything; on drop, the
@@ -19,14 +25,52 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, Response};
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt as _, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
 use tower::ServiceExt as _;
 
 /// How long in-flight requests may take to finish once shutdown is asked for.
 pub(crate) const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// How long and how many: the bounds every client is held to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientLimits {
+    /// The most a client may take to send a request's headers, and the most a kept-alive
+    /// connection may wait idle for its next request.
+    pub header_read_timeout: Duration,
+    /// The most a client may take to send a request's body once its headers are in.
+    pub body_read_timeout: Duration,
+    /// The most connections served at once.
+    pub max_connections: usize,
+}
+
+impl Default for ClientLimits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(30),
+            max_connections: 512,
+        }
+    }
+}
+
+/// What a connection past the cap is answered, in the store's error body, before it is closed.
+fn too_many_connections(max: usize) -> Vec<u8> {
+    let body = serde_json::json!({
+        "code": "SERVICE_UNAVAILABLE",
+        "detail": format!("The simulator is serving its maximum of {max} connections; try again shortly"),
+    })
+    .to_string();
+    format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
+         retry-after: 1\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
 
 /// Ends the connection without a response: `Close` with an orderly close (the client reads
 /// end-of-file), `Reset` with a TCP reset (the client reads "connection reset").
@@ -46,9 +90,11 @@ struct Aborted;
 pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
+    limits: ClientLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     let graceful = GracefulShutdown::new();
+    let connections = Arc::new(Semaphore::new(limits.max_connections));
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -64,16 +110,24 @@ pub(crate) async fn serve(
                     }
                 };
                 stream.set_nodelay(true).ok();
+                let Ok(permit) = connections.clone().try_acquire_owned() else {
+                    tracing::warn!(max = limits.max_connections, "connection refused: at the cap");
+                    tokio::spawn(refuse(stream, limits.max_connections));
+                    continue;
+                };
                 let reset = Arc::new(AtomicBool::new(false));
                 let io = TokioIo::new(Connection { stream, reset: reset.clone() });
                 let service = connection_service(router.clone(), reset);
                 let connection = hyper::server::conn::http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(limits.header_read_timeout)
                     .serve_connection(io, hyper::service::service_fn(service));
                 let watched = graceful.watch(connection);
                 tokio::spawn(async move {
                     if let Err(e) = watched.await {
                         tracing::debug!(error = %e, "connection ended");
                     }
+                    drop(permit);
                 });
             }
         }
@@ -86,6 +140,20 @@ pub(crate) async fn serve(
         tracing::warn!("requests still in flight after {SHUTDOWN_GRACE:?}; closing them");
     }
     Ok(())
+}
+
+/// Answers a connection past the cap with a 503 and closes it; a client that does not read
+/// the answer within a second is closed all the same.
+async fn refuse(mut stream: TcpStream, max: usize) {
+    let answer = too_many_connections(max);
+    let written = tokio::time::timeout(Duration::from_secs(1), async {
+        stream.write_all(&answer).await?;
+        stream.shutdown().await
+    })
+    .await;
+    if !matches!(written, Ok(Ok(()))) {
+        tracing::debug!("a refused connection did not take its answer");
+    }
 }
 
 type ServiceFuture = Pin<Box<dyn Future<Output = Result<Response<Body>, Aborted>> + Send>>;

@@ -1,7 +1,9 @@
 //! Black-box tests of the simulator over real loopback HTTP, a file per resource or concern.
 
+mod admin_access;
 mod auth;
 mod bad_input;
+mod client_limits;
 mod conformance;
 mod create;
 mod events;

@@ -87,6 +87,10 @@ async fn presign_images_replaces_paths_with_urls_that_serve_the_bytes() {
     let bytes = app
         .client
         .get(url)
+        .header(
+            "X-Jwt-Authorization",
+            format!("Bearer {}", app.token(Consumer::UseAnLpa)),
+        )
         .send()
         .await
         .unwrap()

@@ -186,6 +186,31 @@ async fn the_real_modernising_lpa_contract_passes_on_postgres() {
 }
 
 #[test]
+fn the_official_verifier_passes_the_admin_token_to_the_state_change_url() {
+    // A simulator whose admin routes need a token, as on a shared network.
+    let sim =
+        SimProcess::start(&["--admin-token", "provider-ci-token"]).expect("lpa-sim serve starts");
+    let without = Verification::new(&sim.address)
+        .pacts(committed_pacts())
+        .only("a request for an LPA")
+        .run();
+    let with = Verification::new(&sim.address)
+        .pacts(committed_pacts())
+        .header("Authorization", "Bearer provider-ci-token")
+        .run();
+
+    assert!(!without.succeeded, "{}", without.output);
+    assert_eq!(
+        without.failed(),
+        ["a request for an LPA", "a request for an LPA"],
+        "without the token no state can be set up\n{}",
+        without.output
+    );
+    with.assert_all_passed();
+    assert_eq!(with.total(), 45, "{}", with.output);
+}
+
+#[test]
 fn a_provider_that_breaks_the_contract_fails_the_official_verifier() {
     // The check above can fail: a provider without the state-change URL cannot set up any
     // LPA, so interactions that need one fail, and the report names them.

@@ -163,7 +163,54 @@ pub async fn spawn(simulator: Simulator) -> TestApp {
     }
 }
 
+/// Starts `simulator` listening on every interface (`0.0.0.0`), as on a shared network, and
+/// talks to it over loopback; `admin_token` is sent with every request of the test's client
+/// (`Authorization: Bearer`), as a provider CI would send it.
+pub async fn spawn_on_all_interfaces(simulator: Simulator, admin_token: Option<&str>) -> TestApp {
+    install_crypto();
+    let listener = tokio::net::TcpListener::bind("0.0.0.0:0")
+        .await
+        .expect("a port should be free");
+    let port = listener
+        .local_addr()
+        .expect("a bound listener has an address")
+        .port();
+    let (shutdown, server) = run(simulator, listener);
+    let mut headers = reqwest::header::HeaderMap::new();
+    if let Some(token) = admin_token {
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {token}")
+                .parse()
+                .expect("a token is a header value"),
+        );
+    }
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .default_headers(headers)
+        .build()
+        .expect("a plain HTTP client builds");
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        client,
+        database: None,
+        shutdown: Some(shutdown),
+        server: Some(server),
+    }
+}
+
 type Running = (String, oneshot::Sender<()>, JoinHandle<std::io::Result<()>>);
+
+fn run(
+    simulator: Simulator,
+    listener: tokio::net::TcpListener,
+) -> (oneshot::Sender<()>, JoinHandle<std::io::Result<()>>) {
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(simulator.run(listener, async {
+        stopped.await.ok();
+    }));
+    (shutdown, server)
+}
 
 async fn serve(simulator: Simulator) -> Running {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -175,10 +222,7 @@ async fn serve(simulator: Simulator) -> Running {
             .local_addr()
             .expect("a bound listener has an address")
     );
-    let (shutdown, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(simulator.run(listener, async {
-        stopped.await.ok();
-    }));
+    let (shutdown, server) = run(simulator, listener);
     (address, shutdown, server)
 }
 

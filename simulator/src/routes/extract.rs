@@ -28,8 +28,9 @@ where
     }
 }
 
-/// A JSON body, refused with 400 `INVALID_REQUEST` when it is not the JSON the route takes, and
-/// with 413 when it is over the body limit. Any content type is accepted, as by the real store,
+/// A JSON body, refused with 400 `INVALID_REQUEST` when it is not the JSON the route takes,
+/// with 413 when it is over the body limit, and with 408 when it does not arrive within the
+/// body read timeout. Any content type is accepted, as by the real store,
 /// and the JSON is read by Go's rules (keys matched ignoring case, `null` as empty; see
 /// [`crate::model::decode`]).
 #[derive(Debug)]
@@ -39,8 +40,16 @@ impl<T: GoDecode> FromRequest<AppState> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(request, state)
+        let bound = state.limits.body_read_timeout;
+        let bytes = tokio::time::timeout(bound, Bytes::from_request(request, state))
             .await
+            .map_err(|_elapsed| ApiError::Refused {
+                status: StatusCode::REQUEST_TIMEOUT,
+                detail: format!(
+                    "the request body did not arrive within {} ms",
+                    bound.as_millis()
+                ),
+            })?
             .map_err(|rejection| {
                 if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     ApiError::PayloadTooLarge {
