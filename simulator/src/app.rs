@@ -43,6 +43,9 @@ pub(crate) struct AppState {
     pub(crate) state_outage: StateOutage,
     pub(crate) admin: AdminAccess,
     pub(crate) limits: ClientLimits,
+    /// Where callers reach this simulator, for the URLs it hands out (presigned images),
+    /// without a trailing `/`.
+    pub(crate) public_url: Arc<str>,
 }
 
 impl FromRef<AppState> for Verifier {
@@ -85,6 +88,7 @@ impl Simulator {
                 state_outage: StateOutage::default(),
                 admin: AdminAccess::default(),
                 limits: ClientLimits::default(),
+                public_url: Arc::from(""),
             },
         }
     }
@@ -138,6 +142,13 @@ impl Simulator {
     /// they are open on a loopback listener only (see [`crate::access`]).
     pub fn with_admin_token(mut self, token: Option<String>) -> Self {
         self.state.admin = AdminAccess::new(token);
+        self
+    }
+
+    /// The base URL callers reach this simulator at (`https://lpa-store.test`), for the URLs
+    /// it hands out; by default the listener's own address.
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.state.public_url = Arc::from(url.trim_end_matches('/'));
         self
     }
 
@@ -256,7 +267,9 @@ impl Simulator {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        self.state.admin = self.state.admin.for_listener(listener.local_addr()?);
+        let address = listener.local_addr()?;
+        self.state.admin = self.state.admin.for_listener(address);
+        self.default_public_url(address);
         let (simulator, _standby_dir) = self.with_an_outbox()?;
         let router = simulator.router();
         simulator.serve(vec![(listener, router)], shutdown).await
@@ -270,13 +283,22 @@ impl Simulator {
         admin_listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        self.state.admin = self.state.admin.for_listener(admin_listener.local_addr()?);
+        let admin_address = admin_listener.local_addr()?;
+        self.state.admin = self.state.admin.for_listener(admin_address);
+        self.default_public_url(admin_address);
         let (simulator, _standby_dir) = self.with_an_outbox()?;
         let api = simulator.finish(simulator.api_routes());
         let admin = simulator.finish(simulator.admin_routes());
         simulator
             .serve(vec![(api_listener, api), (admin_listener, admin)], shutdown)
             .await
+    }
+
+    /// Without a configured public URL, image URLs point at the listener that serves them.
+    fn default_public_url(&mut self, address: std::net::SocketAddr) {
+        if self.state.public_url.is_empty() {
+            self.state.public_url = Arc::from(format!("http://{address}"));
+        }
     }
 
     /// This simulator, with a standby outbox in a fresh temporary folder when it has none.
@@ -329,7 +351,7 @@ async fn record_request(State(state): State<AppState>, request: Request, next: N
     let started = std::time::Instant::now();
     let method = request.method().to_string();
     let path = request.uri().path().to_owned();
-    let query = request.uri().query().map(str::to_owned);
+    let query = request.uri().query().map(parameter_names);
     let issuer = request
         .headers()
         .get(JWT_HEADER)
@@ -440,4 +462,29 @@ async fn in_the_stores_error_body(request: Request, next: Next) -> Response {
         }
     }
     rebuilt
+}
+
+/// The names of a query's parameters, without their values, which may hold secrets:
+/// `after=3&presign-images` is kept as `after&presign-images`.
+fn parameter_names(query: &str) -> String {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split_once('=').map_or(pair, |(name, _)| name))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_journal_keeps_parameter_names_but_not_their_values() {
+        assert_eq!(
+            parameter_names("token=s3cret&presign-images&after=3"),
+            "token&presign-images&after"
+        );
+        assert_eq!(parameter_names(""), "");
+    }
 }

@@ -23,7 +23,7 @@ pub struct RecordedRequest {
     pub method: String,
     /// Path, without the query.
     pub path: String,
-    /// Query string, if any.
+    /// The query's parameter names, without their values (which may hold secrets), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// Issuer of a valid JWT, if any: which consumer called.

@@ -87,6 +87,10 @@ struct ServeArgs {
     /// The most connections served at once; a client past it gets 503 and is closed.
     #[arg(long, env = "LPA_SIM_MAX_CONNECTIONS", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     max_connections: u64,
+    /// The base URL callers reach the simulator at, for the URLs it hands out (presigned
+    /// images); by default the address it listens on.
+    #[arg(long, env = "LPA_SIM_PUBLIC_URL")]
+    public_url: Option<url::Url>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -145,6 +149,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_jwt_secret(&secret)
         .with_body_limit(args.body_limit)
         .with_admin_token(args.admin_token.clone())
+        .with_public_url(args.public_url.as_ref().map_or("", url::Url::as_str))
         .with_client_limits(ClientLimits {
             header_read_timeout: Duration::from_millis(args.header_timeout_ms),
             body_read_timeout: Duration::from_millis(args.body_timeout_ms),

@@ -192,3 +192,62 @@ async fn scanned_images_are_refused_to_anonymous_callers_and_served_to_the_admin
         b"hello world"
     );
 }
+
+#[tokio::test]
+async fn presigned_image_urls_ignore_the_callers_host_header() {
+    // Arrange
+    let app = spawn_app().await;
+    let uid = fixture::new_uid();
+    let created = app.put_lpa(&uid, &fixture::paper_lpa_with_gaps()).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+
+    // Act
+    let response = app
+        .client
+        .get(app.url(&format!("/lpas/{uid}?presign-images")))
+        .header("Host", "evil.example")
+        .header(
+            "X-Jwt-Authorization",
+            format!("Bearer {}", app.token(Consumer::UseAnLpa)),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    // Assert
+    let lpa = expect_json(response, 200).await;
+    let url = lpa["restrictionsAndConditionsImages"][0]["path"]
+        .as_str()
+        .unwrap();
+    assert!(
+        url.starts_with(&format!("{}/__admin/images/", app.address)),
+        "{url}"
+    );
+}
+
+#[tokio::test]
+async fn the_request_journal_keeps_query_parameter_names_without_their_values() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    app.client
+        .get(app.url("/health-check?api_key=s3cret&verbose"))
+        .send()
+        .await
+        .unwrap();
+    let journal = expect_json(
+        app.client
+            .get(app.url("/__admin/requests"))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+
+    // Assert
+    let text = journal.to_string();
+    assert!(!text.contains("s3cret"), "{text}");
+    assert!(text.contains("api_key&verbose"), "{text}");
+}

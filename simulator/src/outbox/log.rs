@@ -7,6 +7,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _, PermissionsExt as _};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -47,14 +48,22 @@ impl JsonLines {
     /// Opens (creating) `name` in `dir`, syncing the directory when the file is new so the file
     /// itself survives a crash.
     pub(crate) fn open(dir: &Path, name: &str) -> Result<Self, OutboxError> {
-        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        // The outbox holds whole LPAs: only the simulator's user may read it.
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(io(dir))?;
         let path = dir.join(name);
         let existed = path.exists();
         let file = OpenOptions::new()
             .create(true)
             .append(true)
             .read(true)
+            .mode(0o600)
             .open(&path)
+            .map_err(io(&path))?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
             .map_err(io(&path))?;
         if !existed {
             File::open(dir)
@@ -108,5 +117,37 @@ impl JsonLines {
         line.push(b'\n');
         self.file.write_all(&line).map_err(io(&self.path))?;
         self.file.sync_data().map_err(io(&self.path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn the_outbox_folder_and_files_are_private_to_the_simulators_user() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("outbox");
+
+        JsonLines::open(&dir, "accepted.jsonl").unwrap();
+
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&dir.join("accepted.jsonl")), 0o600);
+    }
+
+    #[test]
+    fn a_file_left_readable_by_others_is_made_private_when_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outcomes.jsonl");
+        std::fs::write(&path, "").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+        JsonLines::open(dir.path(), "outcomes.jsonl").unwrap();
+
+        assert_eq!(mode(&path), 0o600);
     }
 }

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -89,11 +89,9 @@ fn wants_presigned(query: Option<&str>) -> bool {
 }
 
 /// Replaces image paths by URLs this simulator serves, standing in for presigned S3 URLs.
-fn presign(lpa: &mut Lpa, headers: &HeaderMap) {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
+/// The URLs start with the configured public base URL, never with the caller's `Host`
+/// header, so a caller cannot make the simulator hand out links to a host of its choosing.
+fn presign(lpa: &mut Lpa, public_url: &str) {
     let lists = [
         &mut lpa.restrictions_and_conditions_images,
         &mut lpa.how_attorneys_make_decisions_details_images,
@@ -101,7 +99,7 @@ fn presign(lpa: &mut Lpa, headers: &HeaderMap) {
     for list in lists {
         for image in list.iter_mut() {
             if let Image::Stored { path, .. } = image {
-                *path = format!("http://{host}/__admin/images/{path}");
+                *path = format!("{public_url}/__admin/images/{path}");
             }
         }
     }
@@ -113,11 +111,10 @@ pub(crate) async fn get_lpa(
     _caller: Caller,
     Path(uid): Path<String>,
     RawQuery(query): RawQuery,
-    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let (mut lpa, freshness) = state.gateway.get(&uid).await?;
     if wants_presigned(query.as_deref()) {
-        presign(&mut lpa, &headers);
+        presign(&mut lpa, &state.public_url);
     }
     Ok(mark(Json(lpa).into_response(), freshness))
 }
@@ -136,7 +133,6 @@ pub(crate) async fn get_many(
     State(state): State<AppState>,
     _caller: Caller,
     RawQuery(query): RawQuery,
-    headers: HeaderMap,
     JsonBody(body): JsonBody<GetMany>,
 ) -> Result<Response, ApiError> {
     let Some(uids) = body.uids else {
@@ -153,7 +149,8 @@ pub(crate) async fn get_many(
     }
     let (mut lpas, freshness) = state.gateway.get_many(&uids).await?;
     if wants_presigned(query.as_deref()) {
-        lpas.iter_mut().for_each(|lpa| presign(lpa, &headers));
+        lpas.iter_mut()
+            .for_each(|lpa| presign(lpa, &state.public_url));
     }
     Ok(mark(
         Json(json!({ "lpas": lpas })).into_response(),
