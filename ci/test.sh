@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything CI runs: checks, then every test, on both stores. The one command to run all tests.
-# On a machine with no Docker engine or no Postgres image, it sets them up first (ci/docker.sh,
-# ci/postgres-image.sh).
+# On a machine with no Docker engine, no Postgres image or no official Pact CLI, it sets them up
+# first (ci/docker.sh, ci/postgres-image.sh, ci/pact-cli.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ci/env.sh
@@ -28,6 +28,9 @@ if ! docker info >/dev/null 2>&1; then
 fi
 LPA_DOCKERD_PIDFILE=${started_dockerd:-} ci/docker.sh
 ci/postgres-image.sh
+
+echo "== the official Pact CLI (PyPI pact-python-cli), for the interop tests"
+ci/pact-cli.sh >/dev/null
 
 if cargo nextest --version >/dev/null 2>&1; then
     run_tests() { cargo nextest run --locked --no-fail-fast "$@"; }
