@@ -5,14 +5,18 @@
 //! ported; where a Go test was skipped for that reason, a comment says so.
 //!
 //! Layout: `jwt` (internal/shared/jwt_test.go), `suite` (api_test.go, with the `docs/*.json`
-//! bodies it sends in `examples/`), `create` (lambda/create/*_test.go), `read`
-//! (lambda/get, getlist, getstatic, getupdates), `updates_handler` (lambda/update/main_test.go).
+//! bodies it sends in `examples/`), `create` (lambda/create/main_test.go), `validate`
+//! (lambda/create/validate_test.go and internal/validate), `defaults`
+//! (lambda/create/set_defaults_test.go), `read` (lambda/get, getlist, getstatic, getupdates),
+//! `updates_handler` (lambda/update/main_test.go).
 
 mod create;
+mod defaults;
 mod jwt;
 mod read;
 mod suite;
 mod updates_handler;
+mod validate;
 
 use reqwest::{Method, Response};
 use serde_json::{Value, json};

@@ -77,7 +77,7 @@ impl Findings {
     pub(super) fn uuid(&mut self, field: &str, value: &str) {
         if value.is_empty() {
             self.report(field, REQUIRED);
-        } else if uuid::Uuid::try_parse(value).is_err() {
+        } else if !is_go_uuid(value) {
             self.report(field, INVALID_FORMAT);
         }
     }
@@ -129,6 +129,20 @@ impl Findings {
             self.absent("email", email);
         }
     }
+}
+
+/// Whether google/uuid's `Validate` takes `value`. It reads the same four spellings as
+/// `Uuid::try_parse`, but matches the `urn:uuid:` prefix ignoring case, where `try_parse` wants
+/// it in lower case.
+fn is_go_uuid(value: &str) -> bool {
+    const URN: &str = "urn:uuid:";
+    let unprefixed = match value.get(..URN.len()) {
+        Some(prefix) if value.len() == URN.len() + 36 && prefix.eq_ignore_ascii_case(URN) => {
+            &value[URN.len()..]
+        }
+        _ => value,
+    };
+    uuid::Uuid::try_parse(unprefixed).is_ok()
 }
 
 #[cfg(test)]
@@ -190,15 +204,24 @@ mod tests {
             "6808960d12cf47c5a2bc3177deb8599c",
             "{6808960d-12cf-47c5-a2bc-3177deb8599c}",
             "urn:uuid:6808960d-12cf-47c5-a2bc-3177deb8599c",
+            "URN:Uuid:6808960D-12CF-47C5-A2BC-3177DEB8599C",
         ] {
             f.uuid(good, good);
         }
         f.uuid("missing", "");
         f.uuid("bad", "not-a-uuid");
+        f.uuid(
+            "urn of plain hex",
+            "urn:uuid:6808960d12cf47c5a2bc3177deb8599c",
+        );
 
         assert_eq!(
             sources_and_details(f),
-            pairs(&[("/missing", REQUIRED), ("/bad", INVALID_FORMAT)])
+            pairs(&[
+                ("/missing", REQUIRED),
+                ("/bad", INVALID_FORMAT),
+                ("/urn of plain hex", INVALID_FORMAT),
+            ])
         );
     }
 
