@@ -9,6 +9,7 @@ mod create;
 mod events;
 mod health;
 mod history;
+mod hostile;
 mod lifecycle;
 mod provider_states;
 mod read;
