@@ -50,6 +50,9 @@ LPA_TEST_STORE=postgres NEXTEST_TEST_THREADS=4 RUST_TEST_THREADS=4 run_tests -p 
 echo "== doctests"
 cargo test --workspace --doc --locked
 
+echo "== soak (short form: 15 s on Postgres in queue mode, two SIGKILLs; ci/soak.sh runs it longer)"
+LPA_SOAK_PROFILE=dev ci/soak.sh 15
+
 echo "== features (Gherkin downtime scenarios; JUnit report: $CARGO_TARGET_DIR/cucumber/junit.xml)"
 cargo test --locked -p features --test features
 

@@ -76,6 +76,11 @@ impl SimProcess {
         Ok(Self { address, child })
     }
 
+    /// The process id, to read what the kernel says of it (its peak memory, say).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Kills the process at once (SIGKILL): nothing is flushed or finished.
     pub fn kill_hard(mut self) -> anyhow::Result<()> {
         self.child.kill().context("Failed to kill lpa-sim")?;
