@@ -96,6 +96,89 @@ fn serve_without_an_outbox_keeps_a_private_one_on_standby_and_removes_it_at_exit
 }
 
 #[test]
+fn admin_listen_serves_the_admin_routes_apart_from_the_api() {
+    // Arrange
+    let mut child = Command::new(BIN)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--admin-listen",
+            "127.0.0.1:0",
+        ])
+        .env_remove("LPA_SIM_LISTEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("lpa-sim starts");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut read_address = |prefix: &str| {
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("a line on stdout");
+        line.trim()
+            .strip_prefix(prefix)
+            .unwrap_or_else(|| panic!("expected {prefix:?}, got {line:?}"))
+            .to_owned()
+    };
+    let api = read_address("listening on http://");
+    let admin = read_address("admin listening on http://");
+
+    // Act
+    let faults_on_api = http_get(&api, "/__admin/faults");
+    let faults_on_admin = http_get(&admin, "/__admin/faults");
+    let health_on_api = http_get(&api, "/health-check");
+    let health_on_admin = http_get(&admin, "/health-check");
+    child.kill().ok();
+    child.wait().ok();
+
+    // Assert
+    assert!(faults_on_api.starts_with("HTTP/1.1 404"), "{faults_on_api}");
+    assert!(
+        faults_on_admin.starts_with("HTTP/1.1 200"),
+        "{faults_on_admin}"
+    );
+    assert!(health_on_api.starts_with("HTTP/1.1 200"), "{health_on_api}");
+    assert!(health_on_admin.starts_with("HTTP/1.1 404"), "{health_on_admin}");
+}
+
+#[test]
+fn serve_on_a_shared_address_without_an_admin_token_says_what_to_do() {
+    // Arrange
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "0.0.0.0:0"])
+        .env_remove("LPA_SIM_LISTEN")
+        .env_remove("LPA_SIM_ADMIN_TOKEN")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("lpa-sim starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("a line on stdout");
+    let port = line.trim().rsplit(':').next().unwrap().to_owned();
+
+    // Act
+    let admin = http_get(&format!("127.0.0.1:{port}"), "/__admin/faults");
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    let status = wait_with_bound(&mut child, Duration::from_secs(10));
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut log).unwrap();
+
+    // Assert
+    assert!(admin.starts_with("HTTP/1.1 403"), "{admin}");
+    assert!(
+        log.contains("--admin-token") && log.contains("--admin-listen"),
+        "{log}"
+    );
+    assert!(status.success());
+}
+
+#[test]
 fn token_prints_a_jwt_with_the_given_claims() {
     // Act
     let output = Command::new(BIN)
