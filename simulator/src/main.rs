@@ -28,6 +28,23 @@ enum Command {
     Serve(Box<ServeArgs>),
     /// Print a signed JWT for the `X-Jwt-Authorization: Bearer …` header.
     Token(TokenArgs),
+    /// Exit 0 when a simulator answers its health check with 200, 1 otherwise: the container
+    /// image's health check, which has no HTTP client of its own.
+    Probe(ProbeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ProbeArgs {
+    /// The health-check URL (plain HTTP).
+    #[arg(
+        long,
+        env = "LPA_SIM_PROBE_URL",
+        default_value = "http://127.0.0.1:8080/health-check"
+    )]
+    url: url::Url,
+    /// The most the probe waits for the answer, in milliseconds.
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=60_000))]
+    timeout_ms: u64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -123,6 +140,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(*args).await,
         Command::Token(args) => token(&args),
+        Command::Probe(args) => probe(&args),
     }
 }
 
@@ -305,5 +323,42 @@ fn token(args: &TokenArgs) -> anyhow::Result<()> {
     )
     .context("Failed to sign the token")?;
     println!("{token}");
+    Ok(())
+}
+
+/// `lpa-sim probe`: one GET, bounded, with no dependency beyond the standard library.
+fn probe(args: &ProbeArgs) -> anyhow::Result<()> {
+    use std::io::{Read as _, Write as _};
+    anyhow::ensure!(
+        args.url.scheme() == "http",
+        "the probe speaks plain http only"
+    );
+    let timeout = Duration::from_millis(args.timeout_ms);
+    let address = args
+        .url
+        .socket_addrs(|| Some(80))
+        .context("Failed to resolve the probe URL")?
+        .into_iter()
+        .next()
+        .context("The probe URL resolves to no address")?;
+    let mut stream = std::net::TcpStream::connect_timeout(&address, timeout)
+        .with_context(|| format!("No answer from {address}"))?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.set_write_timeout(Some(timeout))?;
+    write!(
+        stream,
+        "GET {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        args.url.path(),
+        address
+    )?;
+    let mut head = [0u8; 12];
+    stream
+        .read_exact(&mut head)
+        .context("No status line from the simulator")?;
+    anyhow::ensure!(
+        head.starts_with(b"HTTP/1.1 200"),
+        "the health check answered {:?}",
+        String::from_utf8_lossy(&head)
+    );
     Ok(())
 }

@@ -138,7 +138,10 @@ fn admin_listen_serves_the_admin_routes_apart_from_the_api() {
         "{faults_on_admin}"
     );
     assert!(health_on_api.starts_with("HTTP/1.1 200"), "{health_on_api}");
-    assert!(health_on_admin.starts_with("HTTP/1.1 404"), "{health_on_admin}");
+    assert!(
+        health_on_admin.starts_with("HTTP/1.1 404"),
+        "{health_on_admin}"
+    );
 }
 
 #[test]

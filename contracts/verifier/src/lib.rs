@@ -123,6 +123,9 @@ pub struct Verification {
     pub publish: Option<PublishOptions>,
     /// The bound on each request and state change, in milliseconds.
     pub request_timeout_ms: u64,
+    /// The provider's admin token, sent with every state change as `Authorization: Bearer`
+    /// (a simulator on a shared address requires it).
+    pub admin_token: Option<String>,
 }
 
 impl Verification {
@@ -137,6 +140,7 @@ impl Verification {
             issuers: Issuers::default(),
             publish: None,
             request_timeout_ms: 10_000,
+            admin_token: None,
         }
     }
 
@@ -165,6 +169,7 @@ impl Verification {
         let states = Arc::new(StateChanges::new(
             provider.state_change_url.clone(),
             std::time::Duration::from_millis(self.request_timeout_ms),
+            self.admin_token.clone(),
         ));
         let mut report = Report {
             provider: self.provider_name.clone(),

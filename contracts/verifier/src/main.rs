@@ -61,6 +61,10 @@ struct VerifyArgs {
     /// `/__pact/provider-states` with `--simulator`.
     #[arg(long)]
     state_change_url: Option<String>,
+    /// The provider's admin token, sent with each state change as `Authorization: Bearer`
+    /// (an `lpa-sim serve` on a shared address requires its `--admin-token`).
+    #[arg(long, env = "LPA_SIM_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
 
     /// A pact file or a folder of them (repeatable). Defaults to `contracts/pacts` when no
     /// other source is given.
@@ -251,6 +255,7 @@ fn verification(args: &VerifyArgs, secret: &str) -> Result<Verification, VerifyE
     verification.consumers = args.consumers.clone();
     verification.jwt_secret = secret.to_owned();
     verification.request_timeout_ms = args.request_timeout_ms;
+    verification.admin_token.clone_from(&args.admin_token);
     for (consumer, issuer) in &args.issuers {
         verification.issuers.insert(consumer, issuer);
     }

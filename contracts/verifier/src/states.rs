@@ -23,13 +23,14 @@ const RETRY_PAUSE: Duration = Duration::from_millis(300);
 pub struct StateChanges {
     url: Option<String>,
     client: reqwest::Client,
+    admin_token: Option<String>,
     failures: Mutex<Vec<(String, String)>>,
 }
 
 impl StateChanges {
-    /// State changes posted to `url`, each bounded by `timeout`; with no URL, states are
-    /// skipped.
-    pub fn new(url: Option<String>, timeout: Duration) -> Self {
+    /// State changes posted to `url`, each bounded by `timeout`, with `admin_token` as the
+    /// bearer token when given; with no URL, states are skipped.
+    pub fn new(url: Option<String>, timeout: Duration, admin_token: Option<String>) -> Self {
         let client = reqwest::Client::builder()
             .timeout(timeout)
             .build()
@@ -37,6 +38,7 @@ impl StateChanges {
         Self {
             url,
             client,
+            admin_token,
             failures: Mutex::new(Vec::new()),
         }
     }
@@ -79,7 +81,11 @@ impl ProviderStateExecutor for StateChanges {
         let mut attempt = 0;
         let text = loop {
             attempt += 1;
-            let failure = match self.client.post(url).json(&body).send().await {
+            let mut request = self.client.post(url).json(&body);
+            if let Some(token) = &self.admin_token {
+                request = request.bearer_auth(token);
+            }
+            let failure = match request.send().await {
                 Ok(response) => {
                     let status = response.status();
                     let text = response.text().await.unwrap_or_default();
