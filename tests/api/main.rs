@@ -2,6 +2,7 @@
 
 mod auth;
 mod bad_input;
+mod conformance_updates;
 mod create;
 mod events;
 mod health;
