@@ -75,6 +75,7 @@ impl FieldValue for Timestamp {
     fn matches_old(&self, old: &Value) -> bool {
         match old {
             Value::Null => self.is_zero(),
+            Value::String(old) if old.is_empty() => self.is_zero(),
             Value::String(old) => Self::parse(old).is_some_and(|old| old == *self),
             _ => false,
         }
@@ -406,7 +407,8 @@ impl Parser {
     }
 
     /// Groups the changes by their first key segment (an array index or an actor UID) and runs
-    /// `read` for each group in a stable order, with keys relative to the segment. Keys without
+    /// `read` for each group in the order the segments first appear, with keys relative to the
+    /// segment. Keys without
     /// a segment are reported as `require index or actor UID`.
     pub(crate) fn each(&mut self, mut read: impl FnMut(&str, &mut Self)) -> &mut Self {
         let mut groups: Vec<(String, Vec<Positioned>)> = Vec::new();
@@ -430,8 +432,8 @@ impl Parser {
                 None => groups.push((segment.to_owned(), vec![relative])),
             }
         }
-        // Numeric segments in numeric order, then UIDs in order of appearance.
-        groups.sort_by_key(|(segment, _)| segment.parse::<usize>().unwrap_or(usize::MAX));
+        // In the order each segment first appears, as the store's `EachKey` reads them: the
+        // first actor named is the one an update is about.
         for (segment, changes) in groups {
             let mut sub = Self {
                 root: format!("{}/{segment}", self.root),

@@ -122,8 +122,8 @@ pub(super) fn trust_corporation(
     Ok(())
 }
 
-/// What a trust corporation's signature sets, starting from its current values so that each
-/// change's `old` is checked against them.
+/// What a trust corporation's signature sets; each change's `old` is checked against the
+/// starting value.
 #[derive(Debug)]
 struct TrustCorporationSignature {
     mobile: String,
@@ -136,18 +136,17 @@ struct TrustCorporationSignature {
 }
 
 impl TrustCorporationSignature {
+    /// As in the store, only the company number, email and channel start from the trust
+    /// corporation's values: the mobile, the language and the signatories start empty, so their
+    /// `old` must be empty too.
     fn current(trust_corporation: &TrustCorporation) -> Self {
-        let mut signatories: [Signatory; 2] = Default::default();
-        for (slot, signatory) in signatories.iter_mut().zip(&trust_corporation.signatories) {
-            slot.clone_from(signatory);
-        }
         Self {
-            mobile: trust_corporation.mobile.clone(),
+            mobile: String::new(),
             company_number: trust_corporation.company_number.clone(),
-            language: trust_corporation.contact_language_preference.clone(),
+            language: Lang::default(),
             email: trust_corporation.email.clone(),
             channel: trust_corporation.channel.clone(),
-            signatories,
+            signatories: Default::default(),
         }
     }
 
@@ -454,8 +453,8 @@ mod tests {
             signed_at,
             ..Signatory::default()
         }];
-        let mut changes = trust_corporation_signature("0");
-        changes[6].old = json!("2024-01-01T10:00:00Z");
+        // As in the store, the signature's `old` values are empty whatever was signed before.
+        let changes = trust_corporation_signature("0");
 
         // Act
         let errors = trust_corporation(&changes, &mut lpa, &context()).unwrap_err();

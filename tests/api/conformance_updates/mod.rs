@@ -6,6 +6,7 @@
 
 mod donor_withdraw_lpa;
 mod opg_change_status;
+mod parse_changes;
 mod redundant;
 mod register;
 mod statutory_waiting_period;

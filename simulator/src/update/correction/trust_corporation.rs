@@ -66,7 +66,10 @@ impl TrustCorporationCorrection {
         read_address(p, &mut self.address);
         p.field("/mobile", &mut self.mobile, Rule::optional())
             .prefix("/signatories", true, |p| {
-                p.each(|segment, p| read_signatory(&mut self.signatories, segment, p));
+                p.each_index(&[], |index, p| {
+                    read_signatory(&mut self.signatories, index, p);
+                })
+                .consumed();
             })
             .consumed();
     }
@@ -97,10 +100,8 @@ impl TrustCorporationCorrection {
 
 /// Reads `/signatories/{0|1}/...`. A signatory the trust corporation does not have is out of
 /// range, as is any index past the second.
-fn read_signatory(signatories: &mut [Signatory], segment: &str, p: &mut Parser) {
-    let signatory = segment
-        .parse::<usize>()
-        .ok()
+fn read_signatory(signatories: &mut [Signatory], index: usize, p: &mut Parser) {
+    let signatory = Some(index)
         .filter(|index| *index < MAX_SIGNATORIES)
         .and_then(|index| signatories.get_mut(index));
     let Some(signatory) = signatory else {
