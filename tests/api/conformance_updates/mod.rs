@@ -4,12 +4,15 @@
 //! checks the store's answer word for word. One module per real test file; each test names the
 //! test (and case) it comes from.
 
+mod attorney_sign;
+mod certificate_provider_sign;
 mod donor_withdraw_lpa;
 mod opg_change_status;
 mod parse_changes;
 mod redundant;
 mod register;
 mod statutory_waiting_period;
+mod trust_corporation_sign;
 mod validate;
 
 use reqwest::Response;
@@ -123,4 +126,13 @@ pub(crate) fn sorted(mut errors: Vec<(String, String)>) -> Vec<(String, String)>
 /// empty change, which over HTTP the redundant-change rule catches first).
 pub(crate) fn one_change() -> Value {
     json!([{"key": "/status", "old": null, "new": "registered"}])
+}
+
+/// One change of an update, `{key, old, new}`.
+pub(crate) fn change(key: impl Into<String>, old: Value, new: Value) -> Value {
+    let mut change = serde_json::Map::new();
+    change.insert("key".to_owned(), Value::String(key.into()));
+    change.insert("old".to_owned(), old);
+    change.insert("new".to_owned(), new);
+    Value::Object(change)
 }
