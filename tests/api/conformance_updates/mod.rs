@@ -4,7 +4,9 @@
 //! checks the store's answer word for word. One module per real test file; each test names the
 //! test (and case) it comes from.
 
+mod attorney_opt_out;
 mod attorney_sign;
+mod certificate_provider_opt_out;
 mod certificate_provider_sign;
 mod donor_withdraw_lpa;
 mod opg_change_status;
@@ -12,6 +14,7 @@ mod parse_changes;
 mod redundant;
 mod register;
 mod statutory_waiting_period;
+mod trust_corporation_opt_out;
 mod trust_corporation_sign;
 mod validate;
 
@@ -135,4 +138,23 @@ pub(crate) fn change(key: impl Into<String>, old: Value, new: Value) -> Value {
     change.insert("old".to_owned(), old);
     change.insert("new".to_owned(), new);
     Value::Object(change)
+}
+
+/// `POST /lpas/{uid}/updates` as Make and register acting for `actor` (opt-outs name the
+/// actor by the token's subject).
+pub(crate) async fn update_acting_for(
+    app: &TestApp,
+    uid: &str,
+    actor: &str,
+    update_type: &str,
+    changes: Value,
+) -> Response {
+    let token = app.token_for(testkit::Consumer::MakeRegister, actor);
+    app.client
+        .post(app.url(&format!("/lpas/{uid}/updates")))
+        .header("X-Jwt-Authorization", format!("Bearer {token}"))
+        .json(&json!({"type": update_type, "changes": changes}))
+        .send()
+        .await
+        .expect("the simulator should answer")
 }
