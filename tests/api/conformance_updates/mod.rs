@@ -4,10 +4,12 @@
 //! checks the store's answer word for word. One module per real test file; each test names the
 //! test (and case) it comes from.
 
+mod attorney_decisions;
 mod attorney_opt_out;
 mod attorney_sign;
 mod certificate_provider_opt_out;
 mod certificate_provider_sign;
+mod change_attorneys;
 mod confirm_identity;
 mod donor_withdraw_lpa;
 mod opg_change_status;
@@ -16,6 +18,7 @@ mod paper_certificate_provider_access_online;
 mod parse_changes;
 mod redundant;
 mod register;
+mod sever_restrictions;
 mod statutory_waiting_period;
 mod trust_corporation_opt_out;
 mod trust_corporation_sign;
