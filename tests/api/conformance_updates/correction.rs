@@ -1,0 +1,607 @@
+//! Ported from `lambda/update/correction_test.go`.
+//!
+//! `TestCorrectionApply` builds corrections directly; here each is sent as the changes that
+//! make it. Not ported: its "decisions correction" case, which sets together values the
+//! store's own reading of the changes never lets through at once (details for "jointly for
+//! some" and a way for replacements to step in, which needs "jointly and severally"); the
+//! pieces are covered by `TestValidateCorrection`'s cases.
+
+use serde_json::{Value, json};
+use testkit::fixture::ATTORNEY_UID;
+use testkit::{TestApp, expect_json, spawn_app};
+
+use super::{change, errors, given, given_paper, given_status, refused};
+
+const YESTERDAY: &str = "2024-04-30T10:11:12Z";
+const NOW: &str = "2024-05-01T10:11:12Z";
+
+async fn correct(app: &TestApp, uid: &str, changes: Vec<Value>) -> reqwest::Response {
+    app.update(uid, "CORRECTION", json!(changes)).await
+}
+
+fn note_of(lpa: &Value, note_type: &str) -> Value {
+    lpa["notes"]
+        .as_array()
+        .and_then(|notes| notes.iter().find(|n| n["type"] == note_type))
+        .map(|n| n["values"].clone())
+        .unwrap_or_else(|| panic!("a {note_type} note: {lpa}"))
+}
+
+/// Ported from `TestCorrectionApply` "registered cannot change anything".
+#[tokio::test]
+async fn a_registered_lpa_cannot_be_corrected() {
+    let app = spawn_app().await;
+    let uid = given_status(&app, "registered").await;
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![change("/donor/firstNames", json!("Homer"), json!("Jane"))],
+    )
+    .await;
+
+    assert_eq!(
+        refused(response).await,
+        errors(&[("/type", "Cannot make corrections to a Registered LPA")])
+    );
+}
+
+/// Ported from `TestCorrectionApply` "online cannot change signed at".
+#[tokio::test]
+async fn an_online_lpa_keeps_its_signing_date() {
+    let app = spawn_app().await;
+    let uid = app.given_lpa().await;
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![change(
+            "/signedAt",
+            json!("2000-01-02T12:13:14Z"),
+            json!(NOW),
+        )],
+    )
+    .await;
+
+    assert_eq!(
+        refused(response).await,
+        errors(&[(
+            "/signedAt",
+            "LPA Signed on date cannot be changed for online LPAs"
+        )])
+    );
+}
+
+/// Ported from `TestCorrectionApply` "donor correction".
+#[tokio::test]
+async fn a_donor_correction_notes_the_new_name_and_date_of_birth() {
+    let app = spawn_app().await;
+    let uid = given_paper(&app, |lpa| {
+        lpa["donor"]["otherNamesKnownBy"] = json!("donor-otherNames");
+        lpa["signedAt"] = json!(YESTERDAY);
+    })
+    .await;
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![
+            change("/donor/firstNames", json!("Homer"), json!("Jane")),
+            change("/donor/lastName", json!("Zoller"), json!("Smith")),
+            change(
+                "/donor/otherNamesKnownBy",
+                json!("donor-otherNames"),
+                json!("Janey"),
+            ),
+            change(
+                "/donor/dateOfBirth",
+                json!("1960-04-06"),
+                json!("2000-11-11"),
+            ),
+            change(
+                "/donor/address/line1",
+                json!("79 Bury Rd"),
+                json!("456 Another St"),
+            ),
+            change(
+                "/donor/address/town",
+                json!("Hampton Lovett"),
+                json!("Othertown"),
+            ),
+            change(
+                "/donor/address/postcode",
+                json!("WR9 2PF"),
+                json!("B22 A11"),
+            ),
+            change("/donor/address/country", json!("GB"), json!("IE")),
+            change(
+                "/donor/email",
+                json!("homer@example.com"),
+                json!("jane.smith@example.com"),
+            ),
+            change("/signedAt", json!(YESTERDAY), json!(NOW)),
+        ],
+    )
+    .await;
+
+    let lpa = expect_json(response, 201).await;
+    let donor = &lpa["donor"];
+    assert_eq!(donor["firstNames"], "Jane");
+    assert_eq!(donor["lastName"], "Smith");
+    assert_eq!(donor["otherNamesKnownBy"], "Janey");
+    assert_eq!(donor["dateOfBirth"], "2000-11-11");
+    assert_eq!(
+        donor["address"],
+        json!({"line1": "456 Another St", "town": "Othertown", "postcode": "B22 A11", "country": "IE"})
+    );
+    assert_eq!(donor["email"], "jane.smith@example.com");
+    assert_eq!(lpa["signedAt"], NOW);
+    let types: Vec<&Value> = lpa["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .map(|n| &n["type"])
+        .collect();
+    assert_eq!(
+        types,
+        [
+            &json!("DONOR_NAME_CHANGE_V1"),
+            &json!("DONOR_DOB_CHANGE_V1")
+        ]
+    );
+    assert_eq!(
+        note_of(&lpa, "DONOR_NAME_CHANGE_V1"),
+        json!({"newName": "Jane Smith"})
+    );
+    assert_eq!(
+        note_of(&lpa, "DONOR_DOB_CHANGE_V1"),
+        json!({"newDob": "2000-11-11"})
+    );
+}
+
+/// Ported from `TestCorrectionApply` "donor date of birth cannot change after identity
+/// check".
+#[tokio::test]
+async fn the_donors_date_of_birth_is_fixed_once_their_identity_is_confirmed() {
+    let app = spawn_app().await;
+    let uid = app.given_lpa().await;
+    app.update_ok(
+        &uid,
+        "DONOR_CONFIRM_IDENTITY",
+        json!([
+            change("/donor/identityCheck/type", json!(null), json!("one-login")),
+            change(
+                "/donor/identityCheck/checkedAt",
+                json!(null),
+                json!(YESTERDAY)
+            ),
+        ]),
+    )
+    .await;
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![change(
+            "/donor/dateOfBirth",
+            json!("1960-04-06"),
+            json!("2000-11-11"),
+        )],
+    )
+    .await;
+
+    assert_eq!(
+        refused(response).await,
+        errors(&[(
+            "/donor/dateOfBirth",
+            "The donor's date of birth cannot be changed once the identity check is complete"
+        )])
+    );
+}
+
+/// Ported from `TestCorrectionApply` "certificate provider correction".
+#[tokio::test]
+async fn a_certificate_provider_correction_notes_the_new_name() {
+    let app = spawn_app().await;
+    let uid = given_paper(&app, |lpa| {
+        lpa["certificateProvider"]["firstNames"] = json!("Branson");
+        lpa["certificateProvider"]["lastName"] = json!("Conn");
+        lpa["certificateProvider"]["signedAt"] = json!("2024-04-29T10:11:12Z");
+    })
+    .await;
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![
+            change(
+                "/certificateProvider/firstNames",
+                json!("Branson"),
+                json!("Lynn"),
+            ),
+            change(
+                "/certificateProvider/lastName",
+                json!("Conn"),
+                json!("Christiansen"),
+            ),
+            change(
+                "/certificateProvider/address/line1",
+                json!("71 South Western Terrace"),
+                json!("653 Prosacco Avenue"),
+            ),
+            change(
+                "/certificateProvider/phone",
+                json!("070009000"),
+                json!("01003 19993"),
+            ),
+            change(
+                "/certificateProvider/signedAt",
+                json!("2024-04-29T10:11:12Z"),
+                json!(YESTERDAY),
+            ),
+        ],
+    )
+    .await;
+
+    let lpa = expect_json(response, 201).await;
+    let provider = &lpa["certificateProvider"];
+    assert_eq!(provider["firstNames"], "Lynn");
+    assert_eq!(provider["lastName"], "Christiansen");
+    assert_eq!(provider["address"]["line1"], "653 Prosacco Avenue");
+    assert_eq!(provider["phone"], "01003 19993");
+    assert_eq!(provider["signedAt"], YESTERDAY);
+    assert_eq!(
+        note_of(&lpa, "CERTIFICATE_PROVIDER_NAME_CHANGE_V1"),
+        json!({"newName": "Lynn Christiansen"})
+    );
+}
+
+/// Ported from `TestCorrectionApply` "certificate provider cannot change signed at".
+#[tokio::test]
+async fn an_online_certificate_provider_keeps_their_signing_date() {
+    let app = spawn_app().await;
+    let uid = given(&app, |lpa| {
+        lpa["certificateProvider"]["signedAt"] = json!(YESTERDAY);
+    })
+    .await;
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![change(
+            "/certificateProvider/signedAt",
+            json!(YESTERDAY),
+            json!(NOW),
+        )],
+    )
+    .await;
+
+    assert_eq!(
+        refused(response).await,
+        errors(&[(
+            "/certificateProvider/signedAt",
+            "The Certificate Provider Signed on date cannot be changed for online LPAs"
+        )])
+    );
+}
+
+/// Ported from `TestCorrectionApply` "attorney cannot change signed at" (the store's source
+/// says `/attorney/`, singular).
+#[tokio::test]
+async fn an_online_attorney_keeps_their_signing_date() {
+    let app = spawn_app().await;
+    let uid = given(&app, |lpa| {
+        lpa["attorneys"][0]["signedAt"] = json!(YESTERDAY);
+    })
+    .await;
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![change(
+            "/attorneys/0/signedAt",
+            json!(YESTERDAY),
+            json!(NOW),
+        )],
+    )
+    .await;
+
+    assert_eq!(
+        refused(response).await,
+        errors(&[(
+            "/attorney/0/signedAt",
+            "The attorney signed at date cannot be changed for online LPA"
+        )])
+    );
+}
+
+/// Ported from `TestValidateCorrection` "no changes provided".
+#[tokio::test]
+async fn a_correction_needs_a_change() {
+    let app = spawn_app().await;
+    let uid = app.given_lpa().await;
+
+    let response = app.update(&uid, "CORRECTION", json!(null)).await;
+
+    assert_eq!(
+        refused(response).await,
+        errors(&[("/changes", "no changes provided")])
+    );
+}
+
+/// A paper LPA with an authorised signatory and an independent witness, so that every name
+/// a correction can take is set.
+async fn everyone_named(app: &TestApp) -> String {
+    given_paper(app, |lpa| {
+        lpa["authorisedSignatory"] = json!({"firstNames": "Auth", "lastName": "Signatory"});
+        lpa["independentWitness"] = json!({
+            "firstNames": "Indie", "lastName": "Witness", "phone": "0700",
+            "address": {"line1": "1 Road", "town": "Town", "country": "GB"}
+        });
+    })
+    .await
+}
+
+/// Ported from `TestValidateCorrection` "missing required fields" and "missing required
+/// fields with UID reference". The real cases blank names that were never set, which over
+/// HTTP the redundant-change rule catches first; here set names are blanked. The real test
+/// compares in any order; the store reads the donor, then the certificate provider, then
+/// the attorneys, trust corporations, authorised signatory and independent witness.
+#[tokio::test]
+async fn names_cannot_be_blanked() {
+    let app = spawn_app().await;
+    for attorney in ["0", ATTORNEY_UID] {
+        let uid = everyone_named(&app).await;
+        let blank = |key: String, old: &str| change(key, json!(old), json!(""));
+        let changes = vec![
+            blank("/donor/firstNames".into(), "Homer"),
+            blank("/donor/lastName".into(), "Zoller"),
+            blank(format!("/attorneys/{attorney}/firstNames"), "Jake"),
+            blank(format!("/attorneys/{attorney}/lastName"), "Vallar"),
+            blank("/certificateProvider/firstNames".into(), "Some"),
+            blank("/certificateProvider/lastName".into(), "Provider"),
+            blank("/trustCorporations/0/name".into(), "Trust us Corp."),
+            blank("/trustCorporations/0/companyNumber".into(), "666123321"),
+            blank("/authorisedSignatory/firstNames".into(), "Auth"),
+            blank("/authorisedSignatory/lastName".into(), "Signatory"),
+            blank("/independentWitness/firstNames".into(), "Indie"),
+            blank("/independentWitness/lastName".into(), "Witness"),
+            blank("/independentWitness/phone".into(), "0700"),
+        ];
+
+        let response = correct(&app, &uid, changes).await;
+
+        let required = |i: usize| (format!("/changes/{i}/new"), "field is required".to_owned());
+        let expected: Vec<(String, String)> = [0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 10, 11, 12]
+            .into_iter()
+            .map(required)
+            .collect();
+        assert_eq!(refused(response).await, expected, "{attorney}");
+    }
+}
+
+/// Ported from `TestValidateCorrection` "invalid country" and "invalid country with UID
+/// reference", in the order the store reads the keys.
+#[tokio::test]
+async fn a_country_must_be_an_iso_code() {
+    let app = spawn_app().await;
+    for attorney in ["0", ATTORNEY_UID] {
+        let uid = everyone_named(&app).await;
+        let country = |key: String, old: &str| change(key, json!(old), json!("United Kingdom"));
+        let changes = vec![
+            country("/donor/address/country".into(), "GB"),
+            country(format!("/attorneys/{attorney}/address/country"), "AU"),
+            country("/certificateProvider/address/country".into(), "AU"),
+            country("/trustCorporations/0/address/country".into(), "GB"),
+            country("/independentWitness/address/country".into(), "GB"),
+        ];
+
+        let response = correct(&app, &uid, changes).await;
+
+        let invalid = |i: usize| {
+            (
+                format!("/changes/{i}/new"),
+                "must be a valid ISO-3166-1 country code".to_owned(),
+            )
+        };
+        let expected: Vec<(String, String)> = [0, 2, 1, 3, 4].into_iter().map(invalid).collect();
+        assert_eq!(refused(response).await, expected, "{attorney}");
+    }
+}
+
+/// Ported from `TestValidateCorrection` "cannot change attorney decisions": with one
+/// attorney (and no trust corporation) there is no way of deciding to correct.
+#[tokio::test]
+async fn how_attorneys_decide_cannot_be_corrected_with_one_attorney() {
+    let app = spawn_app().await;
+    let uid = given_paper(&app, |lpa| {
+        let first = lpa["attorneys"][0].clone();
+        lpa["attorneys"] = json!([first]);
+        let fields = lpa.as_object_mut().expect("an object");
+        fields.remove("howAttorneysMakeDecisions");
+        fields.remove("trustCorporations");
+    })
+    .await;
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![change(
+            "/howAttorneysMakeDecisions",
+            json!(null),
+            json!("jointly"),
+        )],
+    )
+    .await;
+
+    assert_eq!(
+        refused(response).await,
+        errors(&[("/changes/0", "unexpected change provided")])
+    );
+}
+
+/// Ported from `TestValidateCorrection` "cannot change replacement attorneys step in": the
+/// only replacement has been removed.
+#[tokio::test]
+async fn how_replacements_step_in_cannot_be_corrected_without_replacements() {
+    let app = spawn_app().await;
+    let uid = given_paper(&app, |lpa| {
+        let mut replacement = lpa["attorneys"][1].clone();
+        replacement["status"] = json!("removed");
+        lpa["attorneys"] = json!([replacement]);
+        lpa["howAttorneysMakeDecisions"] = json!("jointly-and-severally");
+        lpa["howReplacementAttorneysStepIn"] = json!("all-can-no-longer-act");
+    })
+    .await;
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![change(
+            "/howReplacementAttorneysStepIn",
+            json!("all-can-no-longer-act"),
+            json!("one-can-no-longer-act"),
+        )],
+    )
+    .await;
+
+    assert_eq!(
+        refused(response).await,
+        errors(&[("/changes/0", "unexpected change provided")])
+    );
+}
+
+/// Ported from `TestValidateCorrection` "cannot change replacement attorney decisions".
+#[tokio::test]
+async fn replacement_decisions_cannot_be_corrected_without_replacements() {
+    let app = spawn_app().await;
+    let uid = given_paper(&app, |lpa| {
+        let first = lpa["attorneys"][0].clone();
+        lpa["attorneys"] = json!([first]);
+        let fields = lpa.as_object_mut().expect("an object");
+        fields.remove("howAttorneysMakeDecisions");
+        fields.remove("trustCorporations");
+    })
+    .await;
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![
+            change(
+                "/howReplacementAttorneysStepIn",
+                json!(null),
+                json!("one-can-no-longer-act"),
+            ),
+            change(
+                "/howReplacementAttorneysMakeDecisions",
+                json!(null),
+                json!("jointly"),
+            ),
+        ],
+    )
+    .await;
+
+    assert_eq!(
+        refused(response).await,
+        errors(&[
+            ("/changes/0", "unexpected change provided"),
+            ("/changes/1", "unexpected change provided"),
+        ])
+    );
+}
+
+/// Ported from `TestValidateCorrection` "cannot change life sustaining treatment" and
+/// "cannot change when can use": each belongs to one type of LPA.
+#[tokio::test]
+async fn a_choice_of_the_other_lpa_type_cannot_be_corrected() {
+    let app = spawn_app().await;
+    for (lpa_type, key, old, new) in [
+        (
+            "property-and-affairs",
+            "/lifeSustainingTreatmentOption",
+            "option-a",
+            "option-b",
+        ),
+        (
+            "personal-welfare",
+            "/whenTheLpaCanBeUsed",
+            "when-has-capacity",
+            "when-capacity-lost",
+        ),
+    ] {
+        let uid = given_paper(&app, |lpa| {
+            lpa["lpaType"] = json!(lpa_type);
+            lpa["lifeSustainingTreatmentOption"] = json!("option-a");
+            lpa["whenTheLpaCanBeUsed"] = json!("when-has-capacity");
+        })
+        .await;
+
+        let response = correct(&app, &uid, vec![change(key, json!(old), json!(new))]).await;
+
+        assert_eq!(
+            refused(response).await,
+            errors(&[("/changes/0", "unexpected change provided")]),
+            "{lpa_type}"
+        );
+    }
+}
+
+/// Ported from `TestValidateCorrection` "invalid date values".
+#[tokio::test]
+async fn witnessing_times_must_be_times() {
+    let app = spawn_app().await;
+    let uid = app.given_lpa().await;
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![
+            change(
+                "/witnessedByCertificateProviderAt",
+                json!("2000-01-02T13:13:14Z"),
+                json!("Invalid"),
+            ),
+            change(
+                "/witnessedByIndependentWitnessAt",
+                json!(null),
+                json!("Invalid"),
+            ),
+        ],
+    )
+    .await;
+
+    assert_eq!(
+        refused(response).await,
+        errors(&[
+            ("/changes/0/new", "unexpected type"),
+            ("/changes/1/new", "unexpected type"),
+        ])
+    );
+}
+
+/// Ported from `TestValidateCorrection` "valid witnessed by update".
+#[tokio::test]
+async fn witnessing_times_are_corrected() {
+    let app = spawn_app().await;
+    let uid = app.given_lpa().await;
+    let at = "2024-05-01T10:11:12.123Z";
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![
+            change(
+                "/witnessedByCertificateProviderAt",
+                json!("2000-01-02T13:13:14Z"),
+                json!(at),
+            ),
+            change("/witnessedByIndependentWitnessAt", json!(null), json!(at)),
+        ],
+    )
+    .await;
+
+    let lpa = expect_json(response, 201).await;
+    assert_eq!(lpa["witnessedByCertificateProviderAt"], at);
+    assert_eq!(lpa["witnessedByIndependentWitnessAt"], at);
+}
