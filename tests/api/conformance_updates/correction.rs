@@ -605,3 +605,30 @@ async fn witnessing_times_are_corrected() {
     assert_eq!(lpa["witnessedByCertificateProviderAt"], at);
     assert_eq!(lpa["witnessedByIndependentWitnessAt"], at);
 }
+
+/// Not a case of the real tests but the rule of `correction.go`: an attorney who has not
+/// signed is still unsigned after a correction of their details.
+#[tokio::test]
+async fn an_unsigned_attorney_stays_unsigned_after_a_correction() {
+    let app = spawn_app().await;
+    let uid = app.given_lpa().await;
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![change(
+            "/attorneys/0/email",
+            json!(null),
+            json!("jake@example.com"),
+        )],
+    )
+    .await;
+
+    let lpa = expect_json(response, 201).await;
+    assert_eq!(lpa["attorneys"][0]["email"], "jake@example.com");
+    assert!(
+        lpa["attorneys"][0].get("signedAt").is_none(),
+        "{}",
+        lpa["attorneys"][0]
+    );
+}

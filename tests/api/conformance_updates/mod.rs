@@ -17,6 +17,7 @@ mod opg_change_status;
 mod paper_attorney_access_online;
 mod paper_certificate_provider_access_online;
 mod parse_changes;
+mod post_registration_correction;
 mod redundant;
 mod register;
 mod sever_restrictions;
