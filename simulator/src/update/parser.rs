@@ -284,6 +284,8 @@ struct Positioned {
     key: String,
     old: Value,
     new: Value,
+    old_left_out: bool,
+    new_left_out: bool,
     pos: usize,
 }
 
@@ -313,6 +315,8 @@ impl Parser {
                     key: c.key.clone(),
                     old: c.old.clone(),
                     new: c.new.clone(),
+                    old_left_out: c.old_left_out,
+                    new_left_out: c.new_left_out,
                     pos,
                 })
                 .collect(),
@@ -334,13 +338,8 @@ impl Parser {
             return self;
         };
         let change = self.changes.remove(index);
-        if !target.matches_old(&change.old) {
-            self.error(change.source("/old"), "does not match existing value");
-        } else if target.decode(&change.new).is_err() {
-            self.error(change.source("/new"), "unexpected type");
-        } else if let Some(detail) = rule.validator.and_then(|v| v(target)) {
-            self.error(change.source("/new"), detail);
-        }
+        let matches = target.matches_old(&change.old);
+        self.read(&change, matches, target, rule);
         self
     }
 
@@ -360,14 +359,31 @@ impl Parser {
             return self;
         };
         let change = self.changes.remove(index);
-        if !current.matches_old(&change.old) {
+        let matches = current.matches_old(&change.old);
+        self.read(&change, matches, target, rule);
+        self
+    }
+
+    /// Checks one change whose `old` does or does not match, and decodes its `new` into
+    /// `target`. As in the store, a left-out `old` is reported and then compared as `null`,
+    /// and a left-out `new` is of the wrong type.
+    fn read<T: FieldValue>(
+        &mut self,
+        change: &Positioned,
+        matches: bool,
+        target: &mut T,
+        rule: Rule<T>,
+    ) {
+        if change.old_left_out {
+            self.error(change.source("/old"), "error marshalling old value");
+        }
+        if !matches {
             self.error(change.source("/old"), "does not match existing value");
-        } else if target.decode(&change.new).is_err() {
+        } else if change.new_left_out || target.decode(&change.new).is_err() {
             self.error(change.source("/new"), "unexpected type");
         } else if let Some(detail) = rule.validator.and_then(|v| v(target)) {
             self.error(change.source("/new"), detail);
         }
-        self
     }
 
     /// Runs `read` over the changes under `prefix`, with keys relative to it. When none are
@@ -526,11 +542,7 @@ mod tests {
     use super::*;
 
     fn change(key: &str, old: Value, new: Value) -> Change {
-        Change {
-            key: key.to_owned(),
-            old,
-            new,
-        }
+        Change::new(key, old, new)
     }
 
     #[test]

@@ -564,3 +564,50 @@ async fn the_first_actor_named_is_the_one_read() {
         errors(&[("/changes/1/key", "index out of range")])
     );
 }
+
+/// Not a case of `changes_test.go` but the rule of `Field` in `changes.go`: a change without
+/// `old` is refused (`old` cannot be read), then compared as `null`.
+#[tokio::test]
+async fn a_change_without_old_is_refused() {
+    let app = spawn_app().await;
+    let uid = app.given_lpa().await;
+    let changes = json!([{"key": "/certificateProvider/signedAt", "new": SIGNED}]);
+
+    let response = certificate_provider_sign(&app, &uid, changes).await;
+
+    assert_eq!(
+        refused(response).await,
+        errors(&[("/changes/0/old", "error marshalling old value")])
+    );
+}
+
+/// Not a case of `changes_test.go` but the rule of `Field` in `changes.go`: a change without
+/// `new` has nothing of the field's type to read.
+#[tokio::test]
+async fn a_change_without_new_is_of_the_wrong_type() {
+    let app = spawn_app().await;
+    let uid = app.given_lpa().await;
+    let changes = json!([{"key": "/donor/firstNames", "old": "Homer"}]);
+
+    let response = app.update(&uid, "CORRECTION", changes).await;
+
+    assert_eq!(
+        refused(response).await,
+        errors(&[("/changes/0/new", "unexpected type")])
+    );
+}
+
+/// Not a case of the real tests but the rule of `redundant.go` with Go's decoding of a
+/// change: a change with nothing in it has the key `""` and is redundant.
+#[tokio::test]
+async fn an_empty_change_is_redundant() {
+    let app = spawn_app().await;
+    let uid = app.given_lpa().await;
+
+    let response = app.update(&uid, "REGISTER", json!([{}])).await;
+
+    assert_eq!(
+        refused(response).await,
+        errors(&[("/changes/0", "redundant change for ")])
+    );
+}
