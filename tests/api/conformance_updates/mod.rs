@@ -12,6 +12,7 @@ mod certificate_provider_sign;
 mod change_attorneys;
 mod confirm_identity;
 mod correction;
+mod crashes;
 mod donor_withdraw_lpa;
 mod opg_change_status;
 mod paper_attorney_access_online;
