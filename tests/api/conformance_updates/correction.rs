@@ -632,3 +632,235 @@ async fn an_unsigned_attorney_stays_unsigned_after_a_correction() {
         lpa["attorneys"][0]
     );
 }
+
+/// Ported from `TestCorrectionApply` "attorney correction" (a paper LPA, so the signing date
+/// may change).
+#[tokio::test]
+async fn an_attorney_correction_writes_their_details_and_signing_date() {
+    let app = spawn_app().await;
+    let uid = given_paper(&app, |lpa| {
+        lpa["attorneys"][1]["mobile"] = json!("0123456789");
+        lpa["attorneys"][1]["signedAt"] = json!(YESTERDAY);
+    })
+    .await;
+    let attorney =
+        |field: &str, old: Value, new: Value| change(format!("/attorneys/1/{field}"), old, new);
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![
+            attorney("firstNames", json!("Marge"), json!("Jane")),
+            attorney("lastName", json!("Zoller"), json!("Smith")),
+            attorney("dateOfBirth", json!("1962-03-19"), json!("2000-11-11")),
+            attorney(
+                "address/line1",
+                json!("79 Bury Rd"),
+                json!("456 Another St"),
+            ),
+            attorney("address/town", json!("Hampton Lovett"), json!("Othertown")),
+            attorney("address/postcode", json!(null), json!("B22 A11")),
+            attorney(
+                "email",
+                json!("marge@example.com"),
+                json!("jane.smith@example.com"),
+            ),
+            attorney("mobile", json!("0123456789"), json!("987654321")),
+            attorney("signedAt", json!(YESTERDAY), json!(NOW)),
+        ],
+    )
+    .await;
+
+    let lpa = expect_json(response, 201).await;
+    let corrected = &lpa["attorneys"][1];
+    assert_eq!(corrected["firstNames"], "Jane");
+    assert_eq!(corrected["lastName"], "Smith");
+    assert_eq!(corrected["dateOfBirth"], "2000-11-11");
+    assert_eq!(
+        corrected["address"],
+        json!({"line1": "456 Another St", "town": "Othertown", "postcode": "B22 A11", "country": "GB"})
+    );
+    assert_eq!(corrected["email"], "jane.smith@example.com");
+    assert_eq!(corrected["mobile"], "987654321");
+    assert_eq!(corrected["signedAt"], NOW);
+    assert_eq!(lpa["attorneys"][0]["firstNames"], "Jake");
+}
+
+/// Ported from `TestCorrectionApply` "trust corporation correction": the signatories' names
+/// and titles change, their signing dates do not.
+#[tokio::test]
+async fn a_trust_corporation_correction_keeps_its_signatories_signing_dates() {
+    let app = spawn_app().await;
+    let signatory = json!({
+        "firstNames": "Miracle", "lastName": "Morar", "professionalTitle": "Dr.", "signedAt": YESTERDAY
+    });
+    let uid = given_paper(&app, |lpa| {
+        let tc = &mut lpa["trustCorporations"][0];
+        tc["email"] = json!("Stacey.Wilderman@example.com");
+        tc["mobile"] = json!("0191 996 6889");
+        tc["signatories"] = json!([signatory.clone(), signatory.clone()]);
+    })
+    .await;
+    let tc = |field: &str, old: &str, new: &str| {
+        change(
+            format!("/trustCorporations/0/{field}"),
+            json!(old),
+            json!(new),
+        )
+    };
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![
+            tc("name", "Trust us Corp.", "Webster Mraz Limited"),
+            tc("companyNumber", "666123321", "315724446"),
+            tc(
+                "email",
+                "Stacey.Wilderman@example.com",
+                "Webster.Mraz@example.com",
+            ),
+            tc("address/line1", "103 Line 1", "518 Gussie Meadows"),
+            tc("mobile", "0191 996 6889", "0809 694 3813"),
+            tc("signatories/0/firstNames", "Miracle", "Raphael"),
+            tc("signatories/0/lastName", "Morar", "Hansen"),
+            tc("signatories/0/professionalTitle", "Dr.", "Prof."),
+            tc("signatories/1/firstNames", "Miracle", "Marianna"),
+            tc("signatories/1/lastName", "Morar", "Quigley"),
+        ],
+    )
+    .await;
+
+    let lpa = expect_json(response, 201).await;
+    let corrected = &lpa["trustCorporations"][0];
+    assert_eq!(corrected["name"], "Webster Mraz Limited");
+    assert_eq!(corrected["companyNumber"], "315724446");
+    assert_eq!(corrected["email"], "Webster.Mraz@example.com");
+    assert_eq!(corrected["address"]["line1"], "518 Gussie Meadows");
+    assert_eq!(corrected["mobile"], "0809 694 3813");
+    assert_eq!(corrected["status"], "active");
+    assert_eq!(
+        corrected["signatories"],
+        json!([
+            {"firstNames": "Raphael", "lastName": "Hansen", "professionalTitle": "Prof.", "signedAt": YESTERDAY},
+            {"firstNames": "Marianna", "lastName": "Quigley", "professionalTitle": "Dr.", "signedAt": YESTERDAY}
+        ])
+    );
+}
+
+/// Ported from `TestCorrectionApply` "authorised signatory".
+#[tokio::test]
+async fn the_authorised_signatory_is_corrected() {
+    let app = spawn_app().await;
+    let uid = given_paper(&app, |lpa| {
+        lpa["authorisedSignatory"] = json!({"firstNames": "Mafalda", "lastName": "Kuhic"});
+    })
+    .await;
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![
+            change(
+                "/authorisedSignatory/firstNames",
+                json!("Mafalda"),
+                json!("Jamar"),
+            ),
+            change(
+                "/authorisedSignatory/lastName",
+                json!("Kuhic"),
+                json!("Dakota"),
+            ),
+        ],
+    )
+    .await;
+
+    let lpa = expect_json(response, 201).await;
+    assert_eq!(lpa["authorisedSignatory"]["firstNames"], "Jamar");
+    assert_eq!(lpa["authorisedSignatory"]["lastName"], "Dakota");
+}
+
+/// Ported from `TestCorrectionApply` "independent witness".
+#[tokio::test]
+async fn the_independent_witness_is_corrected() {
+    let app = spawn_app().await;
+    let uid = given_paper(&app, |lpa| {
+        lpa["independentWitness"] = json!({
+            "firstNames": "Donald", "lastName": "Rowe", "phone": "0115 592 8043",
+            "address": {
+                "line1": "3 Station Road", "line2": "Ziemann", "line3": "Wuckert",
+                "town": "Avon", "postcode": "NE0 8KM", "country": "GB"
+            }
+        });
+    })
+    .await;
+    let witness = |field: &str, old: &str, new: &str| {
+        change(
+            format!("/independentWitness/{field}"),
+            json!(old),
+            json!(new),
+        )
+    };
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![
+            witness("firstNames", "Donald", "Shaniya"),
+            witness("lastName", "Rowe", "Rowan"),
+            witness("phone", "0115 592 8043", "0955 305 0174"),
+            witness("address/line1", "3 Station Road", "798 Genevieve Drove"),
+            witness("address/line2", "Ziemann", "Hudsonwood"),
+            witness("address/line3", "Wuckert", "Hellerwick"),
+            witness("address/town", "Avon", "Wuckert"),
+            witness("address/postcode", "NE0 8KM", "AN85 0JJ"),
+        ],
+    )
+    .await;
+
+    let lpa = expect_json(response, 201).await;
+    assert_eq!(
+        lpa["independentWitness"],
+        json!({
+            "uid": lpa["independentWitness"]["uid"],
+            "firstNames": "Shaniya", "lastName": "Rowan", "phone": "0955 305 0174",
+            "address": {
+                "line1": "798 Genevieve Drove", "line2": "Hudsonwood", "line3": "Hellerwick",
+                "town": "Wuckert", "postcode": "AN85 0JJ", "country": "GB"
+            }
+        })
+    );
+}
+
+/// Ported from `TestCorrectionApply` "witnessed by".
+#[tokio::test]
+async fn witnessing_times_already_set_are_corrected() {
+    let app = spawn_app().await;
+    let uid = given_paper(&app, |lpa| {
+        lpa["witnessedByCertificateProviderAt"] = json!(YESTERDAY);
+        lpa["witnessedByIndependentWitnessAt"] = json!(YESTERDAY);
+    })
+    .await;
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![
+            change(
+                "/witnessedByCertificateProviderAt",
+                json!(YESTERDAY),
+                json!(NOW),
+            ),
+            change(
+                "/witnessedByIndependentWitnessAt",
+                json!(YESTERDAY),
+                json!(NOW),
+            ),
+        ],
+    )
+    .await;
+
+    let lpa = expect_json(response, 201).await;
+    assert_eq!(lpa["witnessedByCertificateProviderAt"], NOW);
+    assert_eq!(lpa["witnessedByIndependentWitnessAt"], NOW);
+}
