@@ -864,3 +864,13 @@ async fn witnessing_times_already_set_are_corrected() {
     assert_eq!(lpa["witnessedByCertificateProviderAt"], NOW);
     assert_eq!(lpa["witnessedByIndependentWitnessAt"], NOW);
 }
+
+/// Ported from `TestValidateCorrection` "valid attorney decisions update", "valid
+/// replacement attorneys step in update", "valid replacement attorney decisions update",
+/// "valid replacement attorney decisions with details update", "valid life sustaining
+/// treatment update" and "valid when can use update".
+#[tokio::test]
+async fn how_attorneys_act_is_corrected_where_it_applies() {
+    let app = spawn_app().await;
+    super::appointment::corrections_of_how_attorneys_act(&app, "CORRECTION").await;
+}

@@ -2,8 +2,9 @@
 //!
 //! Not ported: `TestPostRegistrationCorrectionApply` "decisions correction", for the reason
 //! given in `correction.rs`, and the "valid ..." cases of
-//! `TestValidatePostRegistrationCorrection` that only check the parsed changes (their
-//! effects are checked by the apply cases here).
+//! `TestValidatePostRegistrationCorrection` for the donor, attorneys and certificate
+//! provider, which only check the parsed changes (their effects are checked by the apply
+//! cases here).
 
 use serde_json::{Value, json};
 use testkit::fixture::ATTORNEY_UID;
@@ -462,4 +463,14 @@ async fn an_attorney_correction_resets_joint_decisions_and_keeps_signature_dates
         lpa["certificateProvider"]["signedAt"],
         "2024-01-10T09:00:00Z"
     );
+}
+
+/// Ported from `TestValidatePostRegistrationCorrection` "valid attorney decisions update",
+/// "valid replacement attorneys step in update", "valid replacement attorney decisions
+/// update", "valid replacement attorney decisions with details update", "valid life
+/// sustaining treatment update" and "valid when can use update".
+#[tokio::test]
+async fn how_attorneys_act_is_corrected_after_registration_where_it_applies() {
+    let app = spawn_app().await;
+    super::appointment::corrections_of_how_attorneys_act(&app, TYPE).await;
 }
