@@ -4,6 +4,7 @@
 //! checks the store's answer word for word. One module per real test file; each test names the
 //! test (and case) it comes from.
 
+mod actor_corrections;
 mod appointment;
 mod attorney_decisions;
 mod attorney_opt_out;
