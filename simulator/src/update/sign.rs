@@ -94,11 +94,14 @@ pub(super) fn trust_corporation(
                     p.out_of_range();
                     return;
                 }
+                let trust_corporation = &current.trust_corporations[index];
                 let (_, signature) = chosen.get_or_insert_with(|| {
-                    let signature =
-                        TrustCorporationSignature::current(&current.trust_corporations[index]);
-                    (index, signature)
+                    (index, TrustCorporationSignature::current(trust_corporation))
                 });
+                // As in the store, each group of keys for the trust corporation (by index,
+                // then by UID, say) starts again from its stored company number, email and
+                // channel, while the rest carries over.
+                signature.restart_from(trust_corporation);
                 signature.read(p);
             })
             .consumed();
@@ -148,6 +151,13 @@ impl TrustCorporationSignature {
             channel: trust_corporation.channel.clone(),
             signatories: Default::default(),
         }
+    }
+
+    fn restart_from(&mut self, trust_corporation: &TrustCorporation) {
+        self.company_number
+            .clone_from(&trust_corporation.company_number);
+        self.email.clone_from(&trust_corporation.email);
+        self.channel.clone_from(&trust_corporation.channel);
     }
 
     /// Reads the keys under `/trustCorporations/<i|uid>`.

@@ -301,3 +301,59 @@ async fn one_signature_cannot_sign_for_two_trust_corporations() {
         );
     }
 }
+
+/// Not a case of the real tests but the rule of `trust_corporation_sign.go`: keys for the
+/// trust corporation by index and then by UID are read as two groups; the second starts
+/// again from the stored company number, email and channel, while the mobile, language and
+/// signatories carry over from the first.
+#[tokio::test]
+async fn a_second_group_of_keys_starts_again_from_the_stored_company_number() {
+    let app = spawn_app().await;
+    let uid = app.given_lpa().await;
+    let tc = TRUST_CORPORATION_UID;
+    let mut changes = vec![change("0", "mobile", json!(null), json!("07777"))];
+    changes.push(change(
+        "0",
+        "contactLanguagePreference",
+        json!(null),
+        json!("en"),
+    ));
+    changes.push(change(
+        "0",
+        "companyNumber",
+        json!("666123321"),
+        json!("X1"),
+    ));
+    changes.extend(signatory("0", 0, "John", "Director"));
+    changes.push(change(tc, "mobile", json!("07777"), json!("08888")));
+    changes.push(change(
+        tc,
+        "contactLanguagePreference",
+        json!("en"),
+        json!("cy"),
+    ));
+    changes.push(change(tc, "companyNumber", json!("666123321"), json!("Y2")));
+    let key = |field: &str| format!("signatories/0/{field}");
+    changes.push(change(tc, &key("firstNames"), json!("John"), json!("Jo")));
+    changes.push(change(tc, &key("lastName"), json!("Smith"), json!("Smyth")));
+    changes.push(change(
+        tc,
+        &key("professionalTitle"),
+        json!("Director"),
+        json!("Chair"),
+    ));
+    changes.push(change(
+        tc,
+        &key("signedAt"),
+        json!(NOW),
+        json!("2024-05-02T10:11:12Z"),
+    ));
+
+    let lpa = expect_json(sign(&app, &uid, changes).await, 201).await;
+
+    let signed = &lpa["trustCorporations"][0];
+    assert_eq!(signed["mobile"], "08888");
+    assert_eq!(signed["contactLanguagePreference"], "cy");
+    assert_eq!(signed["companyNumber"], "Y2");
+    assert_eq!(signed["signatories"][0]["lastName"], "Smyth");
+}
