@@ -874,3 +874,72 @@ async fn how_attorneys_act_is_corrected_where_it_applies() {
     let app = spawn_app().await;
     super::appointment::corrections_of_how_attorneys_act(&app, "CORRECTION").await;
 }
+
+/// Not a case of the real tests but the rule of `correction.go`: keys for one attorney by
+/// index and then by UID are read as two groups, and the second starts again from the stored
+/// details, so what the first changed is lost.
+#[tokio::test]
+async fn a_second_group_of_attorney_keys_starts_again_from_the_stored_details() {
+    let app = spawn_app().await;
+    let uid = app.given_lpa().await;
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![
+            change("/attorneys/0/firstNames", json!("Jake"), json!("Jacob")),
+            change(
+                format!("/attorneys/{ATTORNEY_UID}/lastName"),
+                json!("Vallar"),
+                json!("Valley"),
+            ),
+        ],
+    )
+    .await;
+
+    let lpa = expect_json(response, 201).await;
+    assert_eq!(lpa["attorneys"][0]["firstNames"], "Jake");
+    assert_eq!(lpa["attorneys"][0]["lastName"], "Valley");
+}
+
+/// Not a case of the real tests but the rule of `correction.go`: the same for a trust
+/// corporation, except that its signatories, corrected in place, carry over.
+#[tokio::test]
+async fn a_second_group_of_trust_corporation_keys_keeps_only_the_signatories() {
+    let app = spawn_app().await;
+    let uid = given_paper(&app, |lpa| {
+        lpa["trustCorporations"][0]["signatories"] =
+            json!([{"firstNames": "Sig", "lastName": "Natory", "signedAt": YESTERDAY}]);
+    })
+    .await;
+    let tc = testkit::fixture::TRUST_CORPORATION_UID;
+
+    let response = correct(
+        &app,
+        &uid,
+        vec![
+            change(
+                "/trustCorporations/0/name",
+                json!("Trust us Corp."),
+                json!("Renamed"),
+            ),
+            change(
+                "/trustCorporations/0/signatories/0/firstNames",
+                json!("Sig"),
+                json!("Sam"),
+            ),
+            change(
+                format!("/trustCorporations/{tc}/signatories/0/lastName"),
+                json!("Natory"),
+                json!("Smith"),
+            ),
+        ],
+    )
+    .await;
+
+    let lpa = expect_json(response, 201).await;
+    let corrected = &lpa["trustCorporations"][0];
+    assert_eq!(corrected["name"], "Trust us Corp.");
+    assert_eq!(corrected["signatories"][0]["firstNames"], "Sam");
+    assert_eq!(corrected["signatories"][0]["lastName"], "Smith");
+}

@@ -257,8 +257,13 @@ impl AttorneyCorrection {
                     p.out_of_range();
                     return;
                 };
-                if self.index.is_none() {
-                    self.start_from(lpa, index, stage);
+                // As in the store, each group of keys for the attorney (by index, then by UID,
+                // say) starts again from the stored details; only `cannotMakeJointDecisions`
+                // carries over.
+                let carried = self.index.map(|_| self.cannot_make_joint_decisions);
+                self.start_from(lpa, index, stage);
+                if let Some(decisions) = carried {
+                    self.cannot_make_joint_decisions = decisions;
                 }
                 self.read_fields(p, stage);
             });

@@ -30,8 +30,13 @@ impl TrustCorporationCorrection {
                     p.out_of_range();
                     return;
                 };
-                if self.index.is_none() {
-                    self.start_from(lpa, index);
+                // As in the store, each group of keys for the trust corporation (by index, then
+                // by UID, say) starts again from the stored details, but for the signatories,
+                // which the store corrects in place and so carry over.
+                let carried = self.index.map(|_| std::mem::take(&mut self.signatories));
+                self.start_from(lpa, index);
+                if let Some(signatories) = carried {
+                    self.signatories = signatories;
                 }
                 self.read_fields(p);
             });
