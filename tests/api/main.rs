@@ -5,6 +5,7 @@ mod auth;
 mod bad_input;
 mod client_limits;
 mod conformance;
+mod conformance_updates;
 mod create;
 mod events;
 mod health;

@@ -166,10 +166,10 @@ mod tests {
         assert_eq!(
             lpa.notes,
             vec![
-                note("ATTORNEY_REMOVED_V1", "Jake Vallar"),
                 note("REPLACEMENT_ATTORNEY_ENABLED_V1", "Ida Reeve"),
+                note("ATTORNEY_REMOVED_V1", "Jake Vallar"),
             ],
-            "index keys are applied before UID keys"
+            "attorneys are changed in the order they are first named"
         );
     }
 

@@ -94,9 +94,5 @@ pub(crate) fn replacement_attorney() -> Attorney {
 
 /// A change from JSON values.
 pub(crate) fn change(key: &str, old: Value, new: Value) -> Change {
-    Change {
-        key: key.to_owned(),
-        old,
-        new,
-    }
+    Change::new(key, old, new)
 }

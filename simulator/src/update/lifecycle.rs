@@ -21,7 +21,7 @@ pub(super) fn statutory_waiting_period(
     if lpa.status != LpaStatus::IN_PROGRESS {
         return refuse(
             "/type",
-            "status must be in-progress to make statutory waiting period",
+            "status must be in-progress to enter statutory-waiting-period",
         );
     }
     if lpa.signed_at.is_zero() {
@@ -42,10 +42,12 @@ pub(super) fn statutory_waiting_period(
     {
         return refuse("/type", "lpa must be signed by attorneys");
     }
-    if lpa.trust_corporations.iter().any(|t| {
-        acting(&t.status)
-            && (t.signatories.is_empty() || t.signatories.iter().any(|s| s.signed_at.is_zero()))
-    }) {
+    // As in the store, a trust corporation without signatories does not hold the LPA back.
+    if lpa
+        .trust_corporations
+        .iter()
+        .any(|t| acting(&t.status) && t.signatories.iter().any(|s| s.signed_at.is_zero()))
+    {
         return refuse("/type", "lpa must be signed by trust corporations");
     }
     lpa.status = LpaStatus::STATUTORY_WAITING_PERIOD;
@@ -62,7 +64,7 @@ pub(super) fn register(
     if lpa.status != LpaStatus::STATUTORY_WAITING_PERIOD {
         return refuse(
             "/type",
-            "status must be statutory waiting period to register",
+            "status must be statutory-waiting-period to register",
         );
     }
     lpa.registration_date = Some(ctx.now);
@@ -139,7 +141,7 @@ pub(super) fn donor_withdraw(
         return refuse("/type", "lpa has already been withdrawn");
     }
     if lpa.status == LpaStatus::REGISTERED {
-        return refuse("/type", "cannot withdraw a registered");
+        return refuse("/type", "cannot withdraw a registered lpa");
     }
     if lpa.status == LpaStatus::CANNOT_REGISTER {
         return refuse("/type", "cannot withdraw an unregisterable lpa");
@@ -204,7 +206,7 @@ mod tests {
             errors,
             vec![FieldError::new(
                 "/type",
-                "status must be statutory waiting period to register"
+                "status must be statutory-waiting-period to register"
             )]
         );
         lpa.status = LpaStatus::STATUTORY_WAITING_PERIOD;
@@ -249,7 +251,7 @@ mod tests {
         let errors = donor_withdraw(&[], &mut lpa, &context()).unwrap_err();
         assert_eq!(
             errors,
-            vec![FieldError::new("/type", "cannot withdraw a registered")]
+            vec![FieldError::new("/type", "cannot withdraw a registered lpa")]
         );
     }
 }

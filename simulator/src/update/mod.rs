@@ -29,17 +29,85 @@ use crate::problem::FieldError;
 
 /// One change of an update: a JSON pointer into the LPA, the value the caller believes is
 /// current, and the value to set.
+///
+/// To the store a left-out `old` or `new` is not `null`: the redundant-change rule counts it
+/// as empty, but a type that reads the change refuses it (`error marshalling old value`,
+/// `unexpected type`). So the change remembers which were left out, and writes them out
+/// left out again (the outbox keeps requests as sent).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "WireChange", into = "WireChange")]
 pub struct Change {
     /// JSON pointer, e.g. `/attorneys/0/signedAt` or `/attorneys/<uid>/signedAt`.
     #[serde(default)]
     pub key: String,
-    /// The value the caller believes is current (`null` for empty).
-    #[serde(default)]
+    /// The value the caller believes is current (`null` for empty, and when left out).
     pub old: Value,
-    /// The value to set.
-    #[serde(default)]
+    /// The value to set (`null` when left out).
     pub new: Value,
+    /// `old` was left out of the request.
+    pub(crate) old_left_out: bool,
+    /// `new` was left out of the request.
+    pub(crate) new_left_out: bool,
+}
+
+impl Change {
+    /// A change with both values given.
+    pub fn new(key: impl Into<String>, old: Value, new: Value) -> Self {
+        Self {
+            key: key.into(),
+            old,
+            new,
+            old_left_out: false,
+            new_left_out: false,
+        }
+    }
+}
+
+/// A change as written in JSON: every field may be left out (a left-out key is `""`, as in
+/// the store), and `null` is kept apart from a left-out value.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct WireChange {
+    #[serde(default)]
+    key: String,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    old: Option<Value>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    new: Option<Value>,
+}
+
+/// Some value, `null` included, when the field is there at all.
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
+}
+
+impl From<WireChange> for Change {
+    fn from(wire: WireChange) -> Self {
+        Self {
+            key: wire.key,
+            old_left_out: wire.old.is_none(),
+            new_left_out: wire.new.is_none(),
+            old: wire.old.unwrap_or(Value::Null),
+            new: wire.new.unwrap_or(Value::Null),
+        }
+    }
+}
+
+impl From<Change> for WireChange {
+    fn from(change: Change) -> Self {
+        Self {
+            key: change.key,
+            old: (!change.old_left_out).then_some(change.old),
+            new: (!change.new_left_out).then_some(change.new),
+        }
+    }
 }
 
 /// The body of `POST /lpas/{uid}/updates`.
@@ -337,6 +405,20 @@ mod tests {
         .unwrap();
         let errors = apply(&request, &mut Lpa::default(), &fixture::context()).unwrap_err();
         assert_eq!(errors, vec![FieldError::new("/type", "invalid value")]);
+    }
+
+    #[test]
+    fn a_left_out_old_or_new_stays_left_out_and_apart_from_null() {
+        let sent = json!([{"key": "/a", "new": "x"}, {"old": null}]);
+        let changes: Vec<Change> = serde_json::from_value(sent).unwrap();
+        assert!(changes[0].old_left_out && !changes[0].new_left_out);
+        assert!(!changes[1].old_left_out && changes[1].new_left_out);
+        assert_eq!(changes[1].key, "");
+        let written = serde_json::to_value(&changes).unwrap();
+        assert_eq!(
+            written,
+            json!([{"key": "/a", "new": "x"}, {"key": "", "old": null}])
+        );
     }
 
     #[test]

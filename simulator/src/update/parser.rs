@@ -75,6 +75,7 @@ impl FieldValue for Timestamp {
     fn matches_old(&self, old: &Value) -> bool {
         match old {
             Value::Null => self.is_zero(),
+            Value::String(old) if old.is_empty() => self.is_zero(),
             Value::String(old) => Self::parse(old).is_some_and(|old| old == *self),
             _ => false,
         }
@@ -283,6 +284,8 @@ struct Positioned {
     key: String,
     old: Value,
     new: Value,
+    old_left_out: bool,
+    new_left_out: bool,
     pos: usize,
 }
 
@@ -312,6 +315,8 @@ impl Parser {
                     key: c.key.clone(),
                     old: c.old.clone(),
                     new: c.new.clone(),
+                    old_left_out: c.old_left_out,
+                    new_left_out: c.new_left_out,
                     pos,
                 })
                 .collect(),
@@ -333,13 +338,8 @@ impl Parser {
             return self;
         };
         let change = self.changes.remove(index);
-        if !target.matches_old(&change.old) {
-            self.error(change.source("/old"), "does not match existing value");
-        } else if target.decode(&change.new).is_err() {
-            self.error(change.source("/new"), "unexpected type");
-        } else if let Some(detail) = rule.validator.and_then(|v| v(target)) {
-            self.error(change.source("/new"), detail);
-        }
+        let matches = target.matches_old(&change.old);
+        self.read(&change, matches, target, rule);
         self
     }
 
@@ -359,14 +359,31 @@ impl Parser {
             return self;
         };
         let change = self.changes.remove(index);
-        if !current.matches_old(&change.old) {
+        let matches = current.matches_old(&change.old);
+        self.read(&change, matches, target, rule);
+        self
+    }
+
+    /// Checks one change whose `old` does or does not match, and decodes its `new` into
+    /// `target`. As in the store, a left-out `old` is reported and then compared as `null`,
+    /// and a left-out `new` is of the wrong type.
+    fn read<T: FieldValue>(
+        &mut self,
+        change: &Positioned,
+        matches: bool,
+        target: &mut T,
+        rule: Rule<T>,
+    ) {
+        if change.old_left_out {
+            self.error(change.source("/old"), "error marshalling old value");
+        }
+        if !matches {
             self.error(change.source("/old"), "does not match existing value");
-        } else if target.decode(&change.new).is_err() {
+        } else if change.new_left_out || target.decode(&change.new).is_err() {
             self.error(change.source("/new"), "unexpected type");
         } else if let Some(detail) = rule.validator.and_then(|v| v(target)) {
             self.error(change.source("/new"), detail);
         }
-        self
     }
 
     /// Runs `read` over the changes under `prefix`, with keys relative to it. When none are
@@ -406,7 +423,8 @@ impl Parser {
     }
 
     /// Groups the changes by their first key segment (an array index or an actor UID) and runs
-    /// `read` for each group in a stable order, with keys relative to the segment. Keys without
+    /// `read` for each group in the order the segments first appear, with keys relative to the
+    /// segment. Keys without
     /// a segment are reported as `require index or actor UID`.
     pub(crate) fn each(&mut self, mut read: impl FnMut(&str, &mut Self)) -> &mut Self {
         let mut groups: Vec<(String, Vec<Positioned>)> = Vec::new();
@@ -430,8 +448,8 @@ impl Parser {
                 None => groups.push((segment.to_owned(), vec![relative])),
             }
         }
-        // Numeric segments in numeric order, then UIDs in order of appearance.
-        groups.sort_by_key(|(segment, _)| segment.parse::<usize>().unwrap_or(usize::MAX));
+        // In the order each segment first appears, as the store's `EachKey` reads them: the
+        // first actor named is the one an update is about.
         for (segment, changes) in groups {
             let mut sub = Self {
                 root: format!("{}/{segment}", self.root),
@@ -524,11 +542,7 @@ mod tests {
     use super::*;
 
     fn change(key: &str, old: Value, new: Value) -> Change {
-        Change {
-            key: key.to_owned(),
-            old,
-            new,
-        }
+        Change::new(key, old, new)
     }
 
     #[test]

@@ -94,11 +94,14 @@ pub(super) fn trust_corporation(
                     p.out_of_range();
                     return;
                 }
+                let trust_corporation = &current.trust_corporations[index];
                 let (_, signature) = chosen.get_or_insert_with(|| {
-                    let signature =
-                        TrustCorporationSignature::current(&current.trust_corporations[index]);
-                    (index, signature)
+                    (index, TrustCorporationSignature::current(trust_corporation))
                 });
+                // As in the store, each group of keys for the trust corporation (by index,
+                // then by UID, say) starts again from its stored company number, email and
+                // channel, while the rest carries over.
+                signature.restart_from(trust_corporation);
                 signature.read(p);
             })
             .consumed();
@@ -122,8 +125,8 @@ pub(super) fn trust_corporation(
     Ok(())
 }
 
-/// What a trust corporation's signature sets, starting from its current values so that each
-/// change's `old` is checked against them.
+/// What a trust corporation's signature sets; each change's `old` is checked against the
+/// starting value.
 #[derive(Debug)]
 struct TrustCorporationSignature {
     mobile: String,
@@ -136,19 +139,25 @@ struct TrustCorporationSignature {
 }
 
 impl TrustCorporationSignature {
+    /// As in the store, only the company number, email and channel start from the trust
+    /// corporation's values: the mobile, the language and the signatories start empty, so their
+    /// `old` must be empty too.
     fn current(trust_corporation: &TrustCorporation) -> Self {
-        let mut signatories: [Signatory; 2] = Default::default();
-        for (slot, signatory) in signatories.iter_mut().zip(&trust_corporation.signatories) {
-            slot.clone_from(signatory);
-        }
         Self {
-            mobile: trust_corporation.mobile.clone(),
+            mobile: String::new(),
             company_number: trust_corporation.company_number.clone(),
-            language: trust_corporation.contact_language_preference.clone(),
+            language: Lang::default(),
             email: trust_corporation.email.clone(),
             channel: trust_corporation.channel.clone(),
-            signatories,
+            signatories: Default::default(),
         }
+    }
+
+    fn restart_from(&mut self, trust_corporation: &TrustCorporation) {
+        self.company_number
+            .clone_from(&trust_corporation.company_number);
+        self.email.clone_from(&trust_corporation.email);
+        self.channel.clone_from(&trust_corporation.channel);
     }
 
     /// Reads the keys under `/trustCorporations/<i|uid>`.
@@ -454,8 +463,8 @@ mod tests {
             signed_at,
             ..Signatory::default()
         }];
-        let mut changes = trust_corporation_signature("0");
-        changes[6].old = json!("2024-01-01T10:00:00Z");
+        // As in the store, the signature's `old` values are empty whatever was signed before.
+        let changes = trust_corporation_signature("0");
 
         // Act
         let errors = trust_corporation(&changes, &mut lpa, &context()).unwrap_err();

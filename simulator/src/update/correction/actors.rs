@@ -31,6 +31,15 @@ impl DonorCorrection {
         }
     }
 
+    /// Starts from the donor as stored, but for the date of birth, which the store reads
+    /// against an empty date after registration (so `old` must be `null`).
+    pub(super) fn after_registration(lpa: &Lpa) -> Self {
+        Self {
+            date_of_birth: Date::default(),
+            ..Self::from_lpa(lpa)
+        }
+    }
+
     /// Reads the optional `/donor/...` keys; the same at both stages.
     pub(super) fn read(&mut self, parser: &mut Parser) {
         parser.prefix("/donor", true, |p| {
@@ -147,7 +156,8 @@ impl CertificateProviderCorrection {
         }
     }
 
-    /// Reads the optional `/certificateProvider/...` keys; `signedAt` only before registration.
+    /// Reads the optional `/certificateProvider/...` keys. After registration `signedAt` is
+    /// read against an empty time and then dropped, as the store does.
     pub(super) fn read(&mut self, parser: &mut Parser, stage: Stage) {
         parser.prefix("/certificateProvider", true, |p| {
             p.field(
@@ -166,8 +176,13 @@ impl CertificateProviderCorrection {
                 &mut self.phone,
                 Rule::optional(),
             );
-            if stage == Stage::BeforeRegistration {
-                p.field("/signedAt", &mut self.signed_at, Rule::optional());
+            match stage {
+                Stage::BeforeRegistration => {
+                    p.field("/signedAt", &mut self.signed_at, Rule::optional());
+                }
+                Stage::AfterRegistration => {
+                    p.field("/signedAt", &mut Timestamp::zero(), Rule::optional());
+                }
             }
             p.consumed();
         });
@@ -242,15 +257,22 @@ impl AttorneyCorrection {
                     p.out_of_range();
                     return;
                 };
-                if self.index.is_none() {
-                    self.start_from(lpa, index);
+                // As in the store, each group of keys for the attorney (by index, then by UID,
+                // say) starts again from the stored details; only `cannotMakeJointDecisions`
+                // carries over.
+                let carried = self.index.map(|_| self.cannot_make_joint_decisions);
+                self.start_from(lpa, index, stage);
+                if let Some(decisions) = carried {
+                    self.cannot_make_joint_decisions = decisions;
                 }
                 self.read_fields(p, stage);
             });
         });
     }
 
-    fn start_from(&mut self, lpa: &Lpa, index: usize) {
+    /// Starts from the attorney as stored; after registration `cannotMakeJointDecisions`
+    /// starts `false`, as in the store, and is written back whether named or not.
+    fn start_from(&mut self, lpa: &Lpa, index: usize, stage: Stage) {
         let attorney = &lpa.attorneys[index];
         *self = Self {
             index: Some(index),
@@ -261,7 +283,8 @@ impl AttorneyCorrection {
             email: attorney.email.clone(),
             mobile: attorney.mobile.clone(),
             signed_at: attorney.signed_at.unwrap_or_default(),
-            cannot_make_joint_decisions: attorney.cannot_make_joint_decisions,
+            cannot_make_joint_decisions: stage == Stage::BeforeRegistration
+                && attorney.cannot_make_joint_decisions,
         };
     }
 
@@ -290,11 +313,19 @@ impl AttorneyCorrection {
                 &mut self.signed_at,
                 Rule::optional().with_validator(check::time_set),
             ),
-            Stage::AfterRegistration => p.field(
-                "/cannotMakeJointDecisions",
-                &mut self.cannot_make_joint_decisions,
-                Rule::optional(),
-            ),
+            // After registration the signature date is read, as the store does, and then
+            // dropped.
+            Stage::AfterRegistration => p
+                .field(
+                    "/signedAt",
+                    &mut self.signed_at,
+                    Rule::optional().with_validator(check::time_set),
+                )
+                .field(
+                    "/cannotMakeJointDecisions",
+                    &mut self.cannot_make_joint_decisions,
+                    Rule::optional(),
+                ),
         };
         p.consumed();
     }
@@ -316,9 +347,8 @@ impl AttorneyCorrection {
                         "The attorney signed at date cannot be changed for online LPA",
                     );
                 }
-                // As in the store, the signature is always written back, so an attorney who
-                // never signed reads the zero time afterwards.
-                attorney.signed_at = Some(self.signed_at);
+                // As in the store, the signature is always written back: an empty one as none.
+                attorney.signed_at = (!self.signed_at.is_zero()).then_some(self.signed_at);
             }
             Stage::AfterRegistration => {
                 attorney.cannot_make_joint_decisions = self.cannot_make_joint_decisions;
@@ -423,9 +453,10 @@ mod tests {
     fn donor_date_of_birth_cannot_change_after_registration() {
         let mut lpa = fixture::lpa();
         lpa.status = crate::model::LpaStatus::REGISTERED;
+        // As in the store, `old` is read against an empty date after registration.
         let changes = [change(
             "/donor/dateOfBirth",
-            json!("1960-04-06"),
+            json!(null),
             json!("1961-04-06"),
         )];
         let errors = post_registration(&changes, &mut lpa, &context()).unwrap_err();
@@ -581,7 +612,7 @@ mod tests {
     }
 
     #[test]
-    fn attorney_signature_is_written_back_even_when_never_signed() {
+    fn attorney_never_signed_stays_unsigned_after_a_correction() {
         let mut lpa = fixture::lpa();
         let changes = [change(
             "/attorneys/0/email",
@@ -590,8 +621,7 @@ mod tests {
         )];
         pre_registration(&changes, &mut lpa, &context()).unwrap();
         assert_eq!(lpa.attorneys[0].email, "jake@example.com");
-        assert_eq!(lpa.attorneys[0].signed_at, Some(Timestamp::zero()));
-        assert!(!lpa.attorneys[0].has_signed());
+        assert_eq!(lpa.attorneys[0].signed_at, None);
     }
 
     #[test]

@@ -47,10 +47,13 @@ pub(super) fn pre_registration(
 
 /// `POST_REGISTRATION_CORRECTION`: a caseworker corrects details of a registered LPA.
 ///
-/// Offers the keys of [`pre_registration`] less signatures, witnesses and trust corporations,
-/// plus an attorney's `cannotMakeJointDecisions` and the restrictions and conditions. The
-/// donor's date of birth cannot change. The store does not check the LPA's status here and
-/// writes no notes.
+/// Offers the keys of [`pre_registration`] less the LPA's signature, witnesses and trust
+/// corporations, plus an attorney's `cannotMakeJointDecisions` and the restrictions and
+/// conditions. As in the store, some keys are read against an empty value rather than the
+/// LPA's: the donor's date of birth (which cannot change), the certificate provider's
+/// signature date (read, then dropped), an attorney's `cannotMakeJointDecisions` and the
+/// restrictions (both always written back, so leaving them out empties them). The store does
+/// not check the LPA's status here and writes no notes.
 pub(super) fn post_registration(
     changes: &[Change],
     lpa: &mut Lpa,
@@ -156,11 +159,13 @@ struct AfterRegistration {
 impl AfterRegistration {
     fn from_lpa(lpa: &Lpa) -> Self {
         Self {
-            donor: DonorCorrection::from_lpa(lpa),
+            donor: DonorCorrection::after_registration(lpa),
             certificate_provider: CertificateProviderCorrection::from_lpa(lpa),
             attorney: AttorneyCorrection::default(),
             decisions: Decisions::from_lpa(lpa),
-            restrictions_and_conditions: lpa.restrictions_and_conditions.clone(),
+            // As in the store, the restrictions are read against an empty value and always
+            // written back: a correction that leaves them out empties them.
+            restrictions_and_conditions: String::new(),
         }
     }
 
@@ -350,9 +355,10 @@ mod tests {
         lpa.status = LpaStatus::REGISTERED;
         lpa.restrictions_and_conditions = "I always live in Edinburgh".into();
         let changes = [
+            // As in the store, the restrictions are read against an empty value.
             change(
                 "/restrictionsAndConditions",
-                json!("I always live in Edinburgh"),
+                json!(null),
                 json!("I live in Edinburgh"),
             ),
             change("/donor/firstNames", json!("Homer"), json!("Homer Jay")),
@@ -370,7 +376,7 @@ mod tests {
     }
 
     #[test]
-    fn post_registration_correction_keeps_restrictions_it_does_not_name() {
+    fn post_registration_correction_empties_restrictions_it_does_not_name() {
         let mut lpa = fixture::lpa();
         lpa.restrictions_and_conditions = "Not the house".into();
         let changes = [change(
@@ -380,11 +386,11 @@ mod tests {
         )];
         post_registration(&changes, &mut lpa, &context()).unwrap();
         assert_eq!(lpa.donor.email, "homer@example.com", "null leaves a value");
-        assert_eq!(lpa.restrictions_and_conditions, "Not the house");
+        assert_eq!(lpa.restrictions_and_conditions, "", "as the store does");
     }
 
     #[test]
-    fn post_registration_refuses_signature_witness_and_trust_corporation_keys() {
+    fn post_registration_refuses_lpa_signature_witness_and_trust_corporation_keys() {
         let mut lpa = fixture::lpa();
         let at = json!("2024-01-10T09:00:00Z");
         let changes = [
@@ -404,14 +410,8 @@ mod tests {
             |i: usize| FieldError::new(format!("/changes/{i}"), "unexpected change provided");
         assert_eq!(
             errors,
-            vec![
-                unexpected(1),
-                unexpected(2),
-                unexpected(0),
-                unexpected(3),
-                unexpected(4),
-                unexpected(5),
-            ]
+            vec![unexpected(0), unexpected(3), unexpected(4), unexpected(5)],
+            "the actors' signature dates are read, and dropped"
         );
     }
 }

@@ -30,8 +30,13 @@ impl TrustCorporationCorrection {
                     p.out_of_range();
                     return;
                 };
-                if self.index.is_none() {
-                    self.start_from(lpa, index);
+                // As in the store, each group of keys for the trust corporation (by index, then
+                // by UID, say) starts again from the stored details, but for the signatories,
+                // which the store corrects in place and so carry over.
+                let carried = self.index.map(|_| std::mem::take(&mut self.signatories));
+                self.start_from(lpa, index);
+                if let Some(signatories) = carried {
+                    self.signatories = signatories;
                 }
                 self.read_fields(p);
             });
@@ -66,7 +71,10 @@ impl TrustCorporationCorrection {
         read_address(p, &mut self.address);
         p.field("/mobile", &mut self.mobile, Rule::optional())
             .prefix("/signatories", true, |p| {
-                p.each(|segment, p| read_signatory(&mut self.signatories, segment, p));
+                p.each_index(&[], |index, p| {
+                    read_signatory(&mut self.signatories, index, p);
+                })
+                .consumed();
             })
             .consumed();
     }
@@ -97,10 +105,8 @@ impl TrustCorporationCorrection {
 
 /// Reads `/signatories/{0|1}/...`. A signatory the trust corporation does not have is out of
 /// range, as is any index past the second.
-fn read_signatory(signatories: &mut [Signatory], segment: &str, p: &mut Parser) {
-    let signatory = segment
-        .parse::<usize>()
-        .ok()
+fn read_signatory(signatories: &mut [Signatory], index: usize, p: &mut Parser) {
+    let signatory = Some(index)
         .filter(|index| *index < MAX_SIGNATORIES)
         .and_then(|index| signatories.get_mut(index));
     let Some(signatory) = signatory else {
