@@ -144,7 +144,7 @@ fn request() -> impl Strategy<Value = UpdateRequest> {
             update_type,
             changes: changes
                 .into_iter()
-                .map(|(key, old, new)| Change { key, old, new })
+                .map(|(key, old, new)| Change::new(key, old, new))
                 .collect(),
         })
 }
@@ -199,7 +199,7 @@ proptest! {
         let mut lpa = stored_lpa();
         let request = UpdateRequest {
             update_type: "CORRECTION".to_owned(),
-            changes: vec![Change { key: key.to_owned(), old: json!(old), new: json!(text) }],
+            changes: vec![Change::new(key, json!(old), json!(text))],
         };
 
         update::apply(&request, &mut lpa, &context()).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
