@@ -4,8 +4,9 @@
 //! What the CLI calls (pact-python-cli 0.10.9, pact-broker-cli 0.9.0): `GET /` for the HAL
 //! index, then one `POST` to its `pb:publish-contracts` link per pact file, each with one
 //! contract whose `content` is the pact in base64; without that link it gives up ("Could not
-//! find relation 'pb:publish-contracts'") rather than use the older per-pact `PUT`. It stops at
-//! the first refusal and exits 1, printing the broker's `errors` or status and body.
+//! find relation 'pb:publish-contracts'", seen against a recording server) rather than use the
+//! older per-pact `PUT`. A refusal makes it exit 1, printing the broker's `errors`, or its
+//! status and body.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -27,16 +28,30 @@ const BRANCH: &str = "feature/attorney-sign";
 const PROVIDER: &str = "data-lpa-store";
 const CONSUMERS: [&str; 3] = ["modernising-lpa", "sirius", "use-an-lpa"];
 
+/// How the CLI is given the broker's token.
+#[derive(Clone, Copy)]
+enum Token<'a> {
+    /// `--broker-token TOKEN`.
+    Flag(&'a str),
+    /// `PACT_BROKER_TOKEN=TOKEN`, kept out of the process list.
+    Env(&'a str),
+}
+
 /// `pact broker publish PACTS --consumer-app-version SHA --branch BRANCH --tag ci,dev
-/// --broker-base-url BROKER --broker-token TOKEN`, bounded.
-async fn publish(broker: &Broker, pacts: &Path, token: &str) -> Finished {
+/// --broker-base-url BROKER` with the token, bounded.
+async fn publish(broker: &Broker, pacts: &Path, token: Token<'_>) -> Finished {
     let mut command = pact_cli::command();
     command
         .args(["broker", "publish"])
         .arg(pacts)
         .args(["--consumer-app-version", SHA, "--branch", BRANCH])
         .args(["--tag", "ci,dev"])
-        .args(["--broker-base-url", &broker.base, "--broker-token", token]);
+        .args(["--broker-base-url", &broker.base])
+        .env_remove("PACT_BROKER_TOKEN");
+    match token {
+        Token::Flag(token) => command.args(["--broker-token", token]),
+        Token::Env(token) => command.env("PACT_BROKER_TOKEN", token),
+    };
     tokio::task::spawn_blocking(move || pact_cli::run_bounded(command, BOUND))
         .await
         .unwrap()
@@ -72,7 +87,7 @@ async fn the_official_cli_publishes_every_committed_pact_with_version_branch_tag
     let broker = start_broker_with_token(TOKEN).await;
 
     // Act
-    let finished = publish(&broker, &committed_pacts(), TOKEN).await;
+    let finished = publish(&broker, &committed_pacts(), Token::Flag(TOKEN)).await;
 
     // Assert: one index read, then one publication per pact file, all with the token.
     assert_exit(&finished, 0);
@@ -121,15 +136,23 @@ async fn the_official_cli_publishes_every_committed_pact_with_version_branch_tag
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn publishing_the_same_commit_again_is_accepted() {
-    // Re-running a consumer's publish job: the CLI writes the same bytes again, so the broker
-    // sees no change of content under the version.
+    // Re-running a consumer's publish job, the token now from the environment: the CLI writes
+    // the same bytes again, so the broker sees no change of content under the version.
     let broker = start_broker_with_token(TOKEN).await;
-    let first = publish(&broker, &committed_pacts(), TOKEN).await;
-    let second = publish(&broker, &committed_pacts(), TOKEN).await;
+    let first = publish(&broker, &committed_pacts(), Token::Flag(TOKEN)).await;
+    let second = publish(&broker, &committed_pacts(), Token::Env(TOKEN)).await;
 
     assert_exit(&first, 0);
     assert_exit(&second, 0);
-    assert_eq!(broker.received("publish").len(), 6);
+    let requests = broker.received("publish");
+    assert_eq!(requests.len(), 6);
+    for request in &requests {
+        assert_eq!(
+            request["auth"],
+            format!("Bearer {TOKEN}"),
+            "flag and variable alike"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -138,7 +161,7 @@ async fn a_wrong_token_fails_the_publish_with_the_brokers_401() {
     let broker = start_broker_with_token(TOKEN).await;
 
     // Act
-    let finished = publish(&broker, &committed_pacts(), "an-expired-token").await;
+    let finished = publish(&broker, &committed_pacts(), Token::Flag("an-expired-token")).await;
 
     // Assert: refused at the index; nothing published, and the CLI says why.
     assert_exit(&finished, 1);
@@ -160,7 +183,10 @@ async fn a_wrong_token_fails_the_publish_with_the_brokers_401() {
 async fn a_changed_pact_under_a_published_version_is_refused_and_the_cli_says_why() {
     // Arrange: the committed pacts published, then Sirius's with one interaction fewer.
     let broker = start_broker_with_token(TOKEN).await;
-    assert_exit(&publish(&broker, &committed_pacts(), TOKEN).await, 0);
+    assert_exit(
+        &publish(&broker, &committed_pacts(), Token::Flag(TOKEN)).await,
+        0,
+    );
     let held = broker.pact("sirius", PROVIDER, SHA).expect("Sirius's pact");
     let changed = tempfile::tempdir().expect("a temporary folder");
     let mut pact: Value =
@@ -173,7 +199,7 @@ async fn a_changed_pact_under_a_published_version_is_refused_and_the_cli_says_wh
     .unwrap();
 
     // Act: the same version again.
-    let finished = publish(&broker, changed.path(), TOKEN).await;
+    let finished = publish(&broker, changed.path(), Token::Flag(TOKEN)).await;
 
     // Assert
     assert_exit(&finished, 1);
