@@ -1,9 +1,8 @@
 //! Running the official `pact verifier` and reading its JSON report.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -27,25 +26,6 @@ pub(crate) fn committed_pacts() -> PathBuf {
 /// OPG's own consumer contracts, translated from their source.
 pub(crate) fn opg_pacts() -> PathBuf {
     root().join("contracts/opg/modernising-lpa")
-}
-
-/// The `pact` binary, installed by `ci/pact-cli.sh` if it is not there yet (once per test
-/// process; the script itself is safe to run from several processes at once).
-fn pact_binary() -> &'static Path {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let output = Command::new("bash")
-            .arg(root().join("ci/pact-cli.sh"))
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("ci/pact-cli.sh runs");
-        assert!(
-            output.status.success(),
-            "ci/pact-cli.sh could not provide the official Pact CLI"
-        );
-        let path = String::from_utf8(output.stdout).expect("a UTF-8 path");
-        PathBuf::from(path.trim())
-    })
 }
 
 /// A token as OPG's provider verification makes it (`scripts/make_jwt.go`): Sirius, staff
@@ -132,9 +112,8 @@ impl Verification {
             .expect("an address http://HOST:PORT");
         let report_dir = tempfile::tempdir().expect("a temporary folder");
         let report = report_dir.path().join("report.json");
-        let mut command = Command::new(pact_binary());
+        let mut command = testkit::pact_cli::command();
         command
-            .env("PACT_DO_NOT_TRACK", "true")
             .args([
                 "verifier",
                 "--no-colour",
@@ -165,7 +144,9 @@ impl Verification {
         for dir in &self.pacts {
             command.arg("--dir").arg(dir);
         }
-        let (succeeded, output) = run_bounded(command);
+        let finished = testkit::pact_cli::run_bounded(command, BOUND)
+            .unwrap_or_else(|error| panic!("pact verifier: {error:#}"));
+        let (succeeded, output) = (finished.status.success(), finished.output);
         let report: Value = std::fs::read(&report)
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
@@ -219,32 +200,6 @@ impl Outcome {
             self.output
         );
     }
-}
-
-fn run_bounded(mut command: Command) -> (bool, String) {
-    let log_dir = tempfile::tempdir().expect("a temporary folder");
-    let log = log_dir.path().join("verifier.log");
-    let file = std::fs::File::create(&log).expect("a log file");
-    let mut child = command
-        .stdout(file.try_clone().expect("a second handle"))
-        .stderr(file)
-        .spawn()
-        .expect("pact verifier starts");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("pact verifier can be waited on") {
-            break status;
-        }
-        if started.elapsed() > BOUND {
-            child.kill().ok();
-            child.wait().ok();
-            let output = std::fs::read_to_string(&log).unwrap_or_default();
-            panic!("pact verifier did not finish within {BOUND:?}\n{output}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let output = std::fs::read_to_string(&log).unwrap_or_default();
-    (status.success(), output)
 }
 
 fn regex_escape(text: &str) -> String {

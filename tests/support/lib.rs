@@ -6,12 +6,14 @@
 //! - [`fixture`]: LPA request bodies and UIDs;
 //! - [`postgres`]: a fresh Postgres database per test, in a container or on `DATABASE_URL`;
 //! - [`process`]: `lpa-sim` as a separate process, for kill-and-restart tests;
+//! - [`pact_cli`]: the official Pact CLI, installed by `ci/pact-cli.sh` and run with a bound;
 //! - [`Consumer`]: the three real consumers with their JWT issuers and subject shapes.
 //!
 //! The store behind [`spawn_app`] is chosen by `LPA_TEST_STORE` (`memory`, the default, or
 //! `postgres`), so one suite runs against both stores.
 
 pub mod fixture;
+pub mod pact_cli;
 pub mod postgres;
 pub mod process;
 

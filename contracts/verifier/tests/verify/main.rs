@@ -5,6 +5,7 @@ mod broker;
 mod cli;
 mod in_process;
 mod opg;
+mod publish;
 
 use std::path::PathBuf;
 
