@@ -20,6 +20,8 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 example="$repo/examples/python-consumer"
 export PACT_DO_NOT_TRACK=true
+# The tests leave nothing in the example folder: no bytecode, no pytest cache (below).
+export PYTHONDONTWRITEBYTECODE=1
 
 consumer=python-example-consumer
 issuer=opg.poas.makeregister
