@@ -1,11 +1,13 @@
 //! Provider verification end to end: the committed pacts against the simulator, in process and
-//! over loopback, on both stores, and the command's reports and errors.
+//! over loopback, on both stores, the command's reports and errors, and a pact written in Python
+//! by pact-python.
 
 mod broker;
 mod cli;
 mod in_process;
 mod opg;
 mod publish;
+mod python;
 
 use std::path::PathBuf;
 
