@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything CI runs: checks, then every test, on both stores. The one command to run all tests.
-# On a machine with no Docker engine, no Postgres image or no official Pact CLI, it sets them up
-# first (ci/docker.sh, ci/postgres-image.sh, ci/pact-cli.sh).
+# On a machine with no Docker engine, no Postgres image, no official Pact CLI or no
+# docker-compose, it sets them up first (ci/docker.sh, ci/postgres-image.sh, ci/pact-cli.sh,
+# ci/compose.sh), and builds the harness's own image (ci/image.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ci/env.sh
@@ -32,6 +33,10 @@ ci/postgres-image.sh
 echo "== the official Pact CLI (PyPI pact-python-cli), for the interop tests"
 ci/pact-cli.sh >/dev/null
 
+echo "== the harness's image (from the unoptimised binaries the tests build) and docker-compose"
+LPA_IMAGE_PROFILE=dev ci/image.sh
+ci/compose.sh >/dev/null
+
 if cargo nextest --version >/dev/null 2>&1; then
     run_tests() { cargo nextest run --locked --no-fail-fast "$@"; }
 else
@@ -43,9 +48,22 @@ echo "== tests (API suite on the in-memory store)"
 # libtest's `--list`, which cucumber's runner does not understand.
 run_tests --workspace --exclude features
 
-echo "== tests (API suite on Postgres, one container per test)"
-# Each test waits mostly on its container, so more run at once than there are cores.
-LPA_TEST_STORE=postgres NEXTEST_TEST_THREADS=4 RUST_TEST_THREADS=4 run_tests -p testkit --test api
+echo "== tests (API suite on Postgres: one server, a fresh database per test)"
+# No API test takes its database down, so one server serves them all (a container per test
+# would spend most of the run starting Postgres); the Postgres-only tests above keep a
+# container each, since they pause and stop it.
+api_pg=$(docker run -d --rm -p 127.0.0.1::5432 -e POSTGRES_PASSWORD=postgres \
+    --label org.testcontainers.managed-by=testcontainers "${LPA_POSTGRES_IMAGE:-postgres:15}")
+for _ in $(seq 60); do
+    docker exec "$api_pg" pg_isready -h 127.0.0.1 -U postgres >/dev/null 2>&1 && break
+    sleep 1
+done
+docker exec "$api_pg" pg_isready -h 127.0.0.1 -U postgres >/dev/null
+api_pg_port=$(docker port "$api_pg" 5432/tcp | head -n 1 | sed 's/.*://')
+DATABASE_URL="postgres://postgres:postgres@127.0.0.1:$api_pg_port/postgres" \
+    LPA_TEST_STORE=postgres NEXTEST_TEST_THREADS=6 RUST_TEST_THREADS=6 \
+    run_tests -p testkit --test api
+docker rm -f "$api_pg" >/dev/null
 
 echo "== doctests"
 cargo test --workspace --doc --locked

@@ -55,6 +55,62 @@ impl Ledger {
     }
 }
 
+/// What became of the writes, by what they were answered and how often they were applied.
+#[derive(Debug, Default)]
+struct Verdict {
+    accepted: usize,
+    applied: usize,
+    failed: usize,
+    lost: usize,
+    twice: usize,
+    refused_applied: usize,
+    unknown: usize,
+    problems: Vec<String>,
+}
+
+impl Verdict {
+    /// Counts one write; `failed` holds the ids of the outbox's failed operations.
+    fn count(
+        &mut self,
+        write: &Write,
+        times_applied: usize,
+        failed: &std::collections::HashSet<String>,
+    ) {
+        let recorded_failed = write
+            .operation_id
+            .as_ref()
+            .is_some_and(|id| failed.contains(id));
+        match (write.status, times_applied) {
+            (Some(201 | 202), 1) => {
+                self.accepted += 1;
+                self.applied += 1;
+            }
+            (Some(201 | 202), 0) if recorded_failed => {
+                self.accepted += 1;
+                self.failed += 1;
+            }
+            (Some(201 | 202), 0) => {
+                self.accepted += 1;
+                self.lost += 1;
+                self.problems.push(format!("lost: {write:?}"));
+            }
+            (status, n) if n > 1 => {
+                self.accepted += usize::from(matches!(status, Some(201 | 202)));
+                self.unknown += usize::from(status.is_none());
+                self.twice += 1;
+                self.problems.push(format!("applied {n} times: {write:?}"));
+            }
+            (None, _) => self.unknown += 1,
+            (Some(_), 0) => {}
+            (Some(_), _) => {
+                self.refused_applied += 1;
+                self.problems
+                    .push(format!("refused but applied: {write:?}"));
+            }
+        }
+    }
+}
+
 /// Where the store is now: it moves when the store is restarted.
 type Address = Arc<RwLock<String>>;
 
@@ -349,16 +405,7 @@ async fn main() -> anyhow::Result<()> {
         .collect();
 
     let ledger = std::mem::take(&mut *ledger.lock().unwrap());
-    let (
-        mut accepted,
-        mut applied,
-        mut failed_count,
-        mut lost,
-        mut twice,
-        mut refused_applied,
-        mut unknown,
-    ) = (0, 0, 0, 0, 0, 0, 0);
-    let mut problems = Vec::new();
+    let mut verdict = Verdict::default();
     let mut histories: HashMap<String, Vec<Value>> = HashMap::new();
     for write in &ledger.writes {
         let times_applied = match &write.new_last_name {
@@ -396,42 +443,7 @@ async fn main() -> anyhow::Result<()> {
                     .count()
             }
         };
-        match write.status {
-            Some(201 | 202) => {
-                accepted += 1;
-                match times_applied {
-                    1 => applied += 1,
-                    0 if write
-                        .operation_id
-                        .as_ref()
-                        .is_some_and(|id| failed.contains(id)) =>
-                    {
-                        failed_count += 1
-                    }
-                    0 => {
-                        lost += 1;
-                        problems.push(format!("lost: {write:?}"));
-                    }
-                    _ => {
-                        twice += 1;
-                        problems.push(format!("applied {times_applied} times: {write:?}"));
-                    }
-                }
-            }
-            None => {
-                unknown += 1;
-                if times_applied > 1 {
-                    twice += 1;
-                    problems.push(format!("applied {times_applied} times: {write:?}"));
-                }
-            }
-            Some(_) => {
-                if times_applied > 0 {
-                    refused_applied += 1;
-                    problems.push(format!("refused but applied: {write:?}"));
-                }
-            }
-        }
+        verdict.count(write, times_applied, &failed);
     }
 
     let mut latencies = ledger.latencies_ms.clone();
@@ -447,8 +459,18 @@ async fn main() -> anyhow::Result<()> {
     for (kind, count) in statuses {
         println!("  {kind}: {count}");
     }
+    let Verdict {
+        accepted,
+        applied,
+        failed,
+        lost,
+        twice,
+        refused_applied,
+        unknown,
+        problems,
+    } = verdict;
     println!(
-        "soak: writes accepted {accepted}, applied {applied}, failed {failed_count}, lost {lost}, \
+        "soak: writes accepted {accepted}, applied {applied}, failed {failed}, lost {lost}, \
          applied twice {twice}, refused but applied {refused_applied}, outcome unknown (store killed) {unknown}"
     );
     println!(

@@ -13,6 +13,7 @@
 //! `postgres`), so one suite runs against both stores.
 
 pub mod fixture;
+pub mod harness_image;
 pub mod pact_cli;
 pub mod postgres;
 pub mod process;
