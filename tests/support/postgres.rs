@@ -61,11 +61,24 @@ impl TestDatabase {
     }
 
     /// Freezes the database: connections are accepted, nothing is answered.
+    ///
+    /// The container runtime's freezer can fail to freeze a busy process ("unable to freeze")
+    /// on a loaded machine; that is tried again, a few times, before the test fails with the
+    /// runtime's own words.
     pub async fn pause(&self) -> anyhow::Result<()> {
-        self.require_container()?
-            .pause()
-            .await
-            .context("Failed to pause Postgres")
+        let container = self.require_container()?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match container.pause().await {
+                Ok(()) => return Ok(()),
+                Err(e) if attempt < 3 => {
+                    eprintln!("pausing Postgres failed ({e}); trying again");
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+                Err(e) => return Err(anyhow::anyhow!("Failed to pause Postgres: {e}")),
+            }
+        }
     }
 
     /// Lets a paused database answer again.
