@@ -114,6 +114,7 @@ pub async fn spawn_app_on(store: StoreChoice) -> TestApp {
                 .expect("a test database should start");
             let mut app = spawn(postgres_simulator(&database.url).await).await;
             app.database = Some(database);
+            app.wait_until_database_ready().await;
             app
         }
     }
@@ -128,6 +129,7 @@ pub async fn spawn_queue_app() -> TestApp {
     let outbox = simulator::outbox::Outbox::open(&dir).expect("a fresh outbox opens");
     let mut app = spawn(postgres_simulator(&database.url).await.with_outbox(outbox)).await;
     app.database = Some(database);
+    app.wait_until_database_ready().await;
     app
 }
 
@@ -258,6 +260,23 @@ impl TestApp {
         self.address = address;
         self.shutdown = Some(shutdown);
         self.server = Some(server);
+    }
+
+    /// Waits (bounded) until the simulator's database is prepared and answering, so a test's
+    /// first request is not the one that waits for a fresh database's migrations.
+    pub async fn wait_until_database_ready(&self) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let health = self.client.get(self.url("/__admin/health")).send().await;
+            if health.is_ok_and(|r| r.status() == 200) {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the simulator's database was not ready within 60 s"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// The full URL of `path`.

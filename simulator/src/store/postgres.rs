@@ -12,29 +12,57 @@
 //!   first one's result and fails the optimistic-concurrency check like a stale request.
 //! - **Starts while the database is down.** Connections are made lazily and migrations run on
 //!   first use (and again on each use until they have succeeded), so the simulator can start
-//!   during an outage and serve once the database is back.
+//!   during an outage and serve once the database is back. The migrations run as a task of
+//!   their own, which a request waits for only within its deadline: a slow database (a fresh
+//!   one on a busy server, say) finishes preparing even when the first requests give up, where
+//!   a migration run inside each request's deadline would be cancelled every time.
 
 use std::time::Duration;
 
 use anyhow::Context as _;
 use async_trait::async_trait;
+use futures_util::FutureExt as _;
+use futures_util::future::{BoxFuture, Shared};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use sqlx::Connection as _;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::types::Json;
-use tokio::sync::OnceCell;
 
 use super::{ChangeRecord, Event, NewLpa, Store, StoreError, UpdateFn};
 use crate::model::Lpa;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// The most one run of the migrations may take, whatever the requests' bound.
+const MIGRATION_BOUND: Duration = Duration::from_secs(60);
+
+/// Why a run of the migrations failed, shared by every request that waited for it.
+#[derive(Clone, Debug)]
+struct MigrationFailure {
+    unavailable: bool,
+    reason: String,
+}
+
+impl From<MigrationFailure> for StoreError {
+    fn from(failure: MigrationFailure) -> Self {
+        if failure.unavailable {
+            StoreError::Unavailable(failure.reason)
+        } else {
+            StoreError::Other(anyhow::anyhow!(failure.reason))
+        }
+    }
+}
+
+/// A run of the migrations in its own task, awaited by any number of requests.
+type Migration = Shared<BoxFuture<'static, Result<(), MigrationFailure>>>;
+
 /// LPAs in Postgres; see the module docs.
 #[derive(Debug)]
 pub struct PostgresStore {
     pool: PgPool,
     timeout: Duration,
-    migrated: OnceCell<()>,
+    migration: std::sync::Mutex<Option<Migration>>,
 }
 
 impl PostgresStore {
@@ -56,7 +84,7 @@ impl PostgresStore {
         Ok(Self {
             pool,
             timeout,
-            migrated: OnceCell::new(),
+            migration: std::sync::Mutex::new(None),
         })
     }
 
@@ -71,15 +99,9 @@ impl PostgresStore {
         &self,
         operation: impl Future<Output = Result<T, StoreError>>,
     ) -> Result<T, StoreError> {
+        let migration = self.migration();
         let work = async {
-            self.migrated
-                .get_or_try_init(|| async {
-                    MIGRATOR
-                        .run(&self.pool)
-                        .await
-                        .map_err(|e| classify_migrate(&e))
-                })
-                .await?;
+            migration.await?;
             operation.await
         };
         match tokio::time::timeout(self.timeout, work).await {
@@ -90,6 +112,77 @@ impl PostgresStore {
             ))),
         }
     }
+}
+
+impl PostgresStore {
+    /// The run of the migrations to wait for: the one under way or done, or a new one when
+    /// none was started or the last one failed.
+    fn migration(&self) -> Migration {
+        let mut slot = self
+            .migration
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(run) = slot.as_ref()
+            && !matches!(run.peek(), Some(Err(_)))
+        {
+            return run.clone();
+        }
+        let pool = self.pool.clone();
+        let task = tokio::spawn(async move {
+            tokio::time::timeout(MIGRATION_BOUND, migrate(&pool))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(MigrationFailure {
+                        unavailable: true,
+                        reason: format!(
+                            "the migrations did not finish within {}s",
+                            MIGRATION_BOUND.as_secs()
+                        ),
+                    })
+                })
+        });
+        let run: Migration = async move {
+            task.await.unwrap_or_else(|e| {
+                Err(MigrationFailure {
+                    unavailable: false,
+                    reason: format!("the migrations' task failed: {e}"),
+                })
+            })
+        }
+        .boxed()
+        .shared();
+        *slot = Some(run.clone());
+        run
+    }
+}
+
+/// Runs the migrations on a connection of their own, free of the requests' statement
+/// timeout; the connection is closed afterwards rather than returned to the pool.
+async fn migrate(pool: &PgPool) -> Result<(), MigrationFailure> {
+    let unavailable = |error: sqlx::Error| {
+        let reason = format!("the database could not be prepared: {error}");
+        MigrationFailure {
+            unavailable: matches!(classify(error), StoreError::Unavailable(_)),
+            reason,
+        }
+    };
+    let mut connection = pool.acquire().await.map_err(unavailable)?.detach();
+    sqlx::query("SET statement_timeout = 0")
+        .execute(&mut connection)
+        .await
+        .map_err(unavailable)?;
+    let result = MIGRATOR.run_direct(&mut connection).await;
+    connection.close().await.ok();
+    result.map_err(|e| match classify_migrate(&e) {
+        StoreError::Unavailable(reason) => MigrationFailure {
+            unavailable: true,
+            reason,
+        },
+        other => MigrationFailure {
+            unavailable: false,
+            reason: other.to_string(),
+        },
+    })
 }
 
 /// Connection-level failures are outages; anything else is a bug or bad data.
