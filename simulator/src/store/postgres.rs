@@ -47,9 +47,9 @@ struct MigrationFailure {
 impl From<MigrationFailure> for StoreError {
     fn from(failure: MigrationFailure) -> Self {
         if failure.unavailable {
-            StoreError::Unavailable(failure.reason)
+            Self::Unavailable(failure.reason)
         } else {
-            StoreError::Other(anyhow::anyhow!(failure.reason))
+            Self::Other(anyhow::anyhow!(failure.reason))
         }
     }
 }
