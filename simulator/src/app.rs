@@ -183,7 +183,7 @@ impl Simulator {
             .route("/lpas/{uid}/static", get(lpas::get_static))
             // Faults act on the API only: the admin routes stay reachable to end a rehearsal.
             .route_layer(middleware::from_fn_with_state(
-                self.state.clone(),
+                self.state.faults.clone(),
                 fault::inject,
             ))
     }

@@ -10,8 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::stream;
 
-use super::{FaultKind, Phase, RequestFacts};
-use crate::app::AppState;
+use super::{FaultKind, Faults, Phase, RequestFacts};
 use crate::problem::Problem;
 use crate::serve::Abort;
 
@@ -31,12 +30,7 @@ pub(crate) struct AppliedFault(pub(crate) String);
 const MAX_REWRITTEN_BODY: usize = 64 * 1024 * 1024;
 
 /// Applies the faults in force to one request of the API.
-pub(crate) async fn inject(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let faults = &state.faults;
+pub(crate) async fn inject(State(faults): State<Faults>, request: Request, next: Next) -> Response {
     if faults.is_empty() {
         return next.run(request).await;
     }
