@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use testcontainers_modules::testcontainers::ImageExt;
-use testkit::harness_image::{Harness, data_volume, image, repository_root};
+use testkit::harness_image::{Harness, data_volume, image};
+use testkit::process::{Finished, run_bounded};
+use testkit::repository_root;
 use testkit::{Consumer, fixture, install_crypto};
 
 const ADMIN_TOKEN: &str = "image-test-token";
@@ -248,39 +250,26 @@ struct ComposeProject {
 }
 
 impl ComposeProject {
-    fn run(&self, args: &[&str], bound: Duration) -> std::process::Output {
-        let mut child = std::process::Command::new(&self.compose)
+    fn run(&self, args: &[&str], bound: Duration) -> anyhow::Result<Finished> {
+        let mut command = std::process::Command::new(&self.compose);
+        command
             .args(["-p", &self.name, "-f"])
             .arg(&self.file)
             .args(args)
             .env("LPA_STORE_PORT", self.port.to_string())
-            .env("LPA_SIM_ADMIN_TOKEN", ADMIN_TOKEN)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("docker-compose starts");
-        let started = Instant::now();
-        while child
-            .try_wait()
-            .expect("docker-compose can be waited on")
-            .is_none()
-        {
-            if started.elapsed() > bound {
-                child.kill().ok();
-                panic!("docker-compose {args:?} did not finish within {bound:?}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        child.wait_with_output().expect("docker-compose's output")
+            .env("LPA_SIM_ADMIN_TOKEN", ADMIN_TOKEN);
+        run_bounded(command, bound)
     }
 }
 
 impl Drop for ComposeProject {
     fn drop(&mut self) {
-        self.run(
+        if let Err(e) = self.run(
             &["down", "-v", "--remove-orphans"],
             Duration::from_secs(120),
-        );
+        ) {
+            eprintln!("the compose project could not be brought down: {e:#}");
+        }
     }
 }
 
@@ -308,22 +297,21 @@ fn the_compose_recipe_comes_up_verifies_the_pacts_and_goes_down() {
     };
 
     // Act
-    let up = project.run(&["up", "-d", "lpa-store"], Duration::from_secs(180));
-    let verified = project.run(&["run", "--rm", "verify-pacts"], Duration::from_secs(300));
+    let up = project
+        .run(&["up", "-d", "lpa-store"], Duration::from_secs(180))
+        .unwrap();
+    let verified = project
+        .run(&["run", "--rm", "verify-pacts"], Duration::from_secs(300))
+        .unwrap();
     let health = std::net::TcpStream::connect(("127.0.0.1", port)).is_ok();
 
     // Assert
+    assert!(up.status.success(), "{}", up.output);
+    assert!(verified.status.success(), "{}", verified.output);
     assert!(
-        up.status.success(),
+        verified.output.contains("PASSED: 45 passed, 0 failed"),
         "{}",
-        String::from_utf8_lossy(&up.stderr)
+        verified.output
     );
-    let report = String::from_utf8_lossy(&verified.stdout);
-    assert!(
-        verified.status.success(),
-        "{report}\n{}",
-        String::from_utf8_lossy(&verified.stderr)
-    );
-    assert!(report.contains("PASSED: 45 passed, 0 failed"), "{report}");
     assert!(health, "the store's API is published on the host port");
 }

@@ -1,6 +1,6 @@
 //! Running the official `pact verifier` and reading its JSON report.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
@@ -9,23 +9,14 @@ use serde_json::Value;
 /// The longest one verification may take; past it the verifier is killed and the test fails.
 const BOUND: Duration = Duration::from_secs(300);
 
-/// The repository's root, read when the test runs (the package folder is `tests/`).
-fn root() -> PathBuf {
-    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("run by cargo");
-    Path::new(&manifest)
-        .parent()
-        .expect("tests/ is inside the repository")
-        .to_owned()
-}
-
 /// The project's own consumer pacts.
 pub(crate) fn committed_pacts() -> PathBuf {
-    root().join("contracts/pacts")
+    testkit::repository_root().join("contracts/pacts")
 }
 
 /// OPG's own consumer contracts, translated from their source.
 pub(crate) fn opg_pacts() -> PathBuf {
-    root().join("contracts/opg/modernising-lpa")
+    testkit::repository_root().join("contracts/opg/modernising-lpa")
 }
 
 /// A token as OPG's provider verification makes it (`scripts/make_jwt.go`): Sirius, staff

@@ -6,7 +6,6 @@
 //! from the unoptimised binaries the tests build anyway, unless `LPA_IMAGE_PROFILE` says
 //! otherwise): it never skips for want of it.
 
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -21,17 +20,6 @@ use testcontainers_modules::testcontainers::{
 /// The image's name; `latest` is the tag `ci/image.sh` also gives it.
 pub const IMAGE: &str = "lpa-store-harness";
 
-/// The repository's root, from the running package's folder.
-pub fn repository_root() -> PathBuf {
-    let package = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), PathBuf::from);
-    package
-        .ancestors()
-        .find(|dir| dir.join("ci/image.sh").exists())
-        .unwrap_or_else(|| panic!("no ci/image.sh above {}", package.display()))
-        .to_owned()
-}
-
 /// Builds the image once per test process when Docker does not have it.
 ///
 /// # Panics
@@ -42,7 +30,7 @@ pub fn ensure_built() {
     BUILT.get_or_init(|| {
         let profile = std::env::var("LPA_IMAGE_PROFILE").unwrap_or_else(|_| "dev".to_owned());
         let status = Command::new("bash")
-            .arg(repository_root().join("ci/image.sh"))
+            .arg(crate::repository_root().join("ci/image.sh"))
             .arg("--if-missing")
             .env("LPA_IMAGE_PROFILE", profile)
             .stdout(Stdio::inherit())

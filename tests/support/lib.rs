@@ -142,6 +142,21 @@ async fn postgres_simulator(url: &str) -> Simulator {
     Simulator::new(store).with_database_faults(faults)
 }
 
+/// The root of the checkout being tested, found from the running package's folder (cargo and
+/// nextest set `CARGO_MANIFEST_DIR` when the test runs), so a test binary built in another
+/// checkout that shares the target directory still reads this checkout's files and scripts.
+pub fn repository_root() -> std::path::PathBuf {
+    let package = std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(
+        || env!("CARGO_MANIFEST_DIR").into(),
+        std::path::PathBuf::from,
+    );
+    package
+        .ancestors()
+        .find(|dir| dir.join("ci/test.sh").exists())
+        .unwrap_or_else(|| panic!("no repository (ci/test.sh) above {}", package.display()))
+        .to_owned()
+}
+
 /// Installs ring as the process's rustls provider before any HTTP client is built. When the
 /// workspace is built together, pact's crates give reqwest a rustls without a provider (Cargo
 /// unifies features), and building a client would panic.

@@ -6,23 +6,14 @@
 //! never answers, say) is killed and the test fails with what it printed.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
-use anyhow::Context as _;
+pub use crate::process::{Finished, run_bounded};
 
-/// `ci/pact-cli.sh` of the checkout being tested: found from the running package's folder
-/// (cargo and nextest set `CARGO_MANIFEST_DIR` when the test runs), so a test binary built in
-/// another checkout that shares the target directory still uses this checkout's script.
+/// `ci/pact-cli.sh` of the checkout being tested.
 fn script() -> PathBuf {
-    let package = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), PathBuf::from);
-    package
-        .ancestors()
-        .map(|dir| dir.join("ci/pact-cli.sh"))
-        .find(|script| script.exists())
-        .unwrap_or_else(|| panic!("no ci/pact-cli.sh above {}", package.display()))
+    crate::repository_root().join("ci/pact-cli.sh")
 }
 
 /// The `pact` binary, installed by `ci/pact-cli.sh` if it is not there yet (once per test
@@ -54,45 +45,4 @@ pub fn command() -> Command {
     let mut command = Command::new(binary());
     command.env("PACT_DO_NOT_TRACK", "true");
     command
-}
-
-/// How a bounded run of the CLI ended.
-#[derive(Debug)]
-pub struct Finished {
-    /// The CLI's exit status.
-    pub status: ExitStatus,
-    /// What it printed, stdout and stderr interleaved as written.
-    pub output: String,
-}
-
-/// Runs `command` to the end, killing it after `bound`.
-///
-/// # Errors
-///
-/// When the command cannot start, or does not finish within `bound` (the error carries what it
-/// printed until then).
-pub fn run_bounded(mut command: Command, bound: Duration) -> anyhow::Result<Finished> {
-    let log_dir = tempfile::tempdir().context("Failed to make a temporary folder")?;
-    let log = log_dir.path().join("pact.log");
-    let file = std::fs::File::create(&log).context("Failed to create the log file")?;
-    let mut child = command
-        .stdout(file.try_clone().context("Failed to share the log file")?)
-        .stderr(file)
-        .spawn()
-        .with_context(|| format!("Failed to start {command:?}"))?;
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().context("Failed to wait for the CLI")? {
-            break status;
-        }
-        if started.elapsed() > bound {
-            child.kill().ok();
-            child.wait().ok();
-            let output = std::fs::read_to_string(&log).unwrap_or_default();
-            anyhow::bail!("{command:?} did not finish within {bound:?}\n{output}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let output = std::fs::read_to_string(&log).context("Failed to read the CLI's output")?;
-    Ok(Finished { status, output })
 }

@@ -1,10 +1,11 @@
 //! The `lpa-sim` binary as a separate process, for what only a process shows: a `kill -9`
-//! in the middle of an outage, and a restart from the same outbox.
+//! in the middle of an outage, and a restart from the same outbox; and any command run to its
+//! end with a bound.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
@@ -94,4 +95,45 @@ impl Drop for SimProcess {
         self.child.kill().ok();
         self.child.wait().ok();
     }
+}
+
+/// How a bounded run of a command ended.
+#[derive(Debug)]
+pub struct Finished {
+    /// The command's exit status.
+    pub status: ExitStatus,
+    /// What it printed, stdout and stderr interleaved as written.
+    pub output: String,
+}
+
+/// Runs `command` to the end, killing it after `bound`.
+///
+/// # Errors
+///
+/// When the command cannot start, or does not finish within `bound` (the error carries what it
+/// printed until then).
+pub fn run_bounded(mut command: Command, bound: Duration) -> anyhow::Result<Finished> {
+    let log_dir = tempfile::tempdir().context("Failed to make a temporary folder")?;
+    let log = log_dir.path().join("output.log");
+    let file = std::fs::File::create(&log).context("Failed to create the log file")?;
+    let mut child = command
+        .stdout(file.try_clone().context("Failed to share the log file")?)
+        .stderr(file)
+        .spawn()
+        .with_context(|| format!("Failed to start {command:?}"))?;
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().context("Failed to wait for the command")? {
+            break status;
+        }
+        if started.elapsed() > bound {
+            child.kill().ok();
+            child.wait().ok();
+            let output = std::fs::read_to_string(&log).unwrap_or_default();
+            anyhow::bail!("{command:?} did not finish within {bound:?}\n{output}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let output = std::fs::read_to_string(&log).context("Failed to read the command's output")?;
+    Ok(Finished { status, output })
 }
