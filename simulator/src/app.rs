@@ -54,12 +54,6 @@ impl FromRef<AppState> for Verifier {
     }
 }
 
-impl FromRef<AppState> for AdminAccess {
-    fn from_ref(state: &AppState) -> Self {
-        state.admin.clone()
-    }
-}
-
 /// A configured simulator, ready to serve.
 ///
 /// ```no_run
