@@ -21,7 +21,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::auth::{JWT_HEADER, Verifier};
-use crate::problem::ApiError;
+use crate::error::ApiError;
 
 /// The admin routes' access rule, decided when the listener's address is known.
 #[derive(Clone, Debug, Default)]

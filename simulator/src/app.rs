@@ -1,58 +1,29 @@
-//! Assembling the router and running it: one way to start the simulator, whether from the
-//! binary, a test or a feature (a bound listener and a shutdown future, as in mini-redis).
+//! The simulator's one entry point: its configuration, the composition of the route groups
+//! ([`crate::routes`]), and running them with the outbox replayer, whether from the binary, a
+//! test or a feature (a bound listener and a shutdown future, as in mini-redis).
 
 use std::future::Future;
 use std::io;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
-use axum::http::{StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use tokio::net::TcpListener;
 
-use crate::access::{self, AdminAccess};
-use crate::auth::{DEFAULT_SECRET, JWT_HEADER, Verifier};
-use crate::fault::{self, AppliedFault, Faults};
-use crate::gateway::Gateway;
-use crate::journal::{Journal, RecordedRequest};
-use crate::model::Timestamp;
+use crate::access::AdminAccess;
+use crate::auth::{DEFAULT_SECRET, Verifier};
+use crate::fault::Faults;
+use crate::gateway::{Gateway, replay};
+use crate::journal::Journal;
 use crate::outage::DatabaseFaults;
-use crate::outbox::{Outbox, replay};
-use crate::problem::ApiError;
+use crate::outbox::Outbox;
 use crate::provider_states::StateOutage;
-use crate::routes::{admin, faults, health, lpas, pact, updates};
-use crate::serve::{self, Abort, ClientLimits};
+use crate::routes::{self, AppState};
+use crate::serve::{self, ClientLimits};
 use crate::store::{MemoryStore, Store};
 
 /// The default request body limit: far above any real LPA (a paper LPA with scans is the
 /// largest), low enough that a runaway client cannot exhaust memory.
 pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
-
-/// What every handler shares.
-#[derive(Clone, Debug)]
-pub(crate) struct AppState {
-    pub(crate) gateway: Gateway,
-    pub(crate) verifier: Verifier,
-    pub(crate) body_limit: usize,
-    pub(crate) journal: Journal,
-    pub(crate) database: Option<DatabaseFaults>,
-    pub(crate) faults: Faults,
-    pub(crate) state_outage: StateOutage,
-    pub(crate) admin: AdminAccess,
-    pub(crate) limits: ClientLimits,
-    /// Where callers reach this simulator, for the URLs it hands out (presigned images),
-    /// without a trailing `/`.
-    pub(crate) public_url: Arc<str>,
-}
-
-impl FromRef<AppState> for Verifier {
-    fn from_ref(state: &AppState) -> Self {
-        state.verifier.clone()
-    }
-}
 
 /// A configured simulator, ready to serve.
 ///
@@ -161,89 +132,8 @@ impl Simulator {
     /// The router of the store's API and the admin routes, for serving on one listener or for
     /// `oneshot` tests.
     pub fn router(&self) -> Router {
-        self.finish(self.api_routes().merge(self.admin_routes()))
-    }
-
-    /// The store's API, faulted when faults are set.
-    fn api_routes(&self) -> Router<AppState> {
-        Router::new()
-            .route("/health-check", get(health::health_check))
-            .route("/lpas", post(lpas::get_many))
-            .route("/lpas/{uid}", get(lpas::get_lpa).put(lpas::put_lpa))
-            .route(
-                "/lpas/{uid}/updates",
-                get(updates::get_updates).post(updates::create_update),
-            )
-            .route("/lpas/{uid}/static", get(lpas::get_static))
-            // Faults act on the API only: the admin routes stay reachable to end a rehearsal.
-            .route_layer(middleware::from_fn_with_state(
-                self.state.faults.clone(),
-                fault::inject,
-            ))
-    }
-
-    /// The admin and provider-state routes, behind the admin access rule, and the scanned
-    /// images, served to a store JWT or the admin token.
-    fn admin_routes(&self) -> Router<AppState> {
-        let control = Router::new()
-            .route("/__admin/events", get(admin::events))
-            .route("/__admin/health", get(admin::health))
-            .route(
-                "/__admin/database",
-                get(admin::database).put(admin::set_database),
-            )
-            .route("/__admin/reset", post(admin::reset))
-            .route(
-                "/__pact/provider-states",
-                get(pact::known).post(pact::change),
-            )
-            .route("/_pact_state", post(pact::change))
-            .route("/__admin/outbox", get(admin::outbox))
-            .route("/__admin/operations", get(admin::operations))
-            .route("/__admin/operations/{id}", get(admin::operation))
-            .route(
-                "/__admin/faults",
-                get(faults::list).post(faults::add).delete(faults::clear),
-            )
-            .route(
-                "/__admin/faults/{name}",
-                get(faults::get).delete(faults::remove),
-            )
-            .route("/__admin/fault-seed", axum::routing::put(faults::reseed))
-            .route(
-                "/__admin/requests",
-                get(admin::requests).delete(admin::clear_requests),
-            )
-            .route_layer(middleware::from_fn_with_state(
-                self.state.admin.clone(),
-                access::require_admin,
-            ));
-        let images = Router::new()
-            .route("/__admin/images/{*path}", get(admin::image))
-            .route_layer(middleware::from_fn_with_state(
-                (self.state.admin.clone(), self.state.verifier.clone()),
-                access::require_reader,
-            ));
-        control.merge(images)
-    }
-
-    /// The layers every answer passes through: unknown routes and methods, the body limit
-    /// checked from the headers, every error in the store's body, and the journal.
-    fn finish(&self, routes: Router<AppState>) -> Router {
-        routes
-            .fallback(|| async { ApiError::NotFound })
-            .method_not_allowed_fallback(method_not_allowed)
-            .layer(DefaultBodyLimit::max(self.state.body_limit))
-            .layer(middleware::from_fn_with_state(
-                self.state.body_limit,
-                refuse_oversized_from_headers,
-            ))
-            .layer(middleware::from_fn(in_the_stores_error_body))
-            .layer(middleware::from_fn_with_state(
-                self.state.clone(),
-                record_request,
-            ))
-            .with_state(self.state.clone())
+        let state = &self.state;
+        routes::finish(routes::api(state).merge(routes::control(state)), state)
     }
 
     /// Serves on `listener` until `shutdown` completes, then finishes the requests in flight.
@@ -281,8 +171,9 @@ impl Simulator {
         self.state.admin = self.state.admin.for_listener(admin_address);
         self.default_public_url(admin_address);
         let (simulator, _standby_dir) = self.with_an_outbox()?;
-        let api = simulator.finish(simulator.api_routes());
-        let admin = simulator.finish(simulator.admin_routes());
+        let state = &simulator.state;
+        let api = routes::finish(routes::api(state), state);
+        let admin = routes::finish(routes::control(state), state);
         simulator
             .serve(vec![(api_listener, api), (admin_listener, admin)], shutdown)
             .await
@@ -315,9 +206,13 @@ impl Simulator {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
         let (stop_replay, replay_stopped) = tokio::sync::oneshot::channel::<()>();
-        let replayer = tokio::spawn(replay::run(self.state.gateway.clone(), async {
-            replay_stopped.await.ok();
-        }));
+        let replayer = tokio::spawn(replay::run(
+            self.state.gateway.clone(),
+            crate::error::answer_for,
+            async {
+                replay_stopped.await.ok();
+            },
+        ));
         // One shutdown, seen by every listener.
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let signal = tokio::spawn(async move {
@@ -336,149 +231,5 @@ impl Simulator {
         stop_replay.send(()).ok();
         replayer.await.ok();
         served.into_iter().collect()
-    }
-}
-
-/// Logs every request and keeps non-admin ones in the journal.
-async fn record_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let at = Timestamp::now();
-    let started = std::time::Instant::now();
-    let method = request.method().to_string();
-    let path = request.uri().path().to_owned();
-    let query = request.uri().query().map(parameter_names);
-    let issuer = request
-        .headers()
-        .get(JWT_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|token| state.verifier.verify(Some(token)).ok())
-        .map(|caller| caller.issuer);
-    // Checked once here; the fault selectors read it instead of checking the token again.
-    let mut request = request;
-    request
-        .extensions_mut()
-        .insert(fault::CallerIssuer(issuer.clone()));
-    let response = next.run(request).await;
-    let status = if response.extensions().get::<Abort>().is_some() {
-        0
-    } else {
-        response.status().as_u16()
-    };
-    let fault = response
-        .extensions()
-        .get::<AppliedFault>()
-        .map(|applied| applied.0.clone());
-    tracing::debug!(%method, %path, status, "request");
-    if !path.starts_with("/__admin") {
-        state.journal.record(RecordedRequest {
-            sequence: 0,
-            at,
-            method,
-            path,
-            query,
-            issuer,
-            status,
-            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            fault,
-        });
-    }
-    response
-}
-
-/// 405 for a known path with another method, in the store's error body.
-async fn method_not_allowed(request: Request) -> ApiError {
-    ApiError::Refused {
-        status: StatusCode::METHOD_NOT_ALLOWED,
-        detail: format!(
-            "{} is not allowed on {}",
-            request.method(),
-            request.uri().path()
-        ),
-    }
-}
-
-/// A body declared larger than the limit is refused from its `Content-Length`, before any of
-/// it is read: a client that sent `Expect: 100-continue` gets the 413 instead of a `100
-/// Continue` (hyper sends that only when the body is first read).
-async fn refuse_oversized_from_headers(
-    State(limit): State<usize>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
-    match declared {
-        Some(length) if length > limit as u64 => {
-            ApiError::PayloadTooLarge { limit }.into_response()
-        }
-        _ => next.run(request).await,
-    }
-}
-
-/// Any error answer not already in the store's JSON error body (axum's own rejections, such
-/// as an undecodable path) is put in it: the code named after the status, its text as the
-/// detail.
-async fn in_the_stores_error_body(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("application/json"));
-    if response.status().as_u16() < 400 || is_json || response.extensions().get::<Abort>().is_some()
-    {
-        return response;
-    }
-    let (parts, body) = response.into_parts();
-    let text = axum::body::to_bytes(body, 64 * 1024)
-        .await
-        .map(|bytes| String::from_utf8_lossy(&bytes).trim().to_owned())
-        .unwrap_or_default();
-    let detail = if text.is_empty() {
-        parts
-            .status
-            .canonical_reason()
-            .unwrap_or("Error")
-            .to_owned()
-    } else {
-        text
-    };
-    let mut rebuilt = ApiError::Refused {
-        status: parts.status,
-        detail,
-    }
-    .into_response();
-    for (name, value) in &parts.headers {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-            rebuilt.headers_mut().insert(name.clone(), value.clone());
-        }
-    }
-    rebuilt
-}
-
-/// The names of a query's parameters, without their values, which may hold secrets:
-/// `after=3&presign-images` is kept as `after&presign-images`.
-fn parameter_names(query: &str) -> String {
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| pair.split_once('=').map_or(pair, |(name, _)| name))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_journal_keeps_parameter_names_but_not_their_values() {
-        assert_eq!(
-            parameter_names("token=s3cret&presign-images&after=3"),
-            "token&presign-images&after"
-        );
-        assert_eq!(parameter_names(""), "");
     }
 }

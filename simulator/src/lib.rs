@@ -2,7 +2,8 @@
 //! provider contract testing and for downtime rehearsals.
 //!
 //! Layout:
-//! - [`model`]: the LPA document and its value types, serialised as the real store does;
+//! - [`model`]: the LPA document, an update's changes and the store's error body, serialised
+//!   as the real store does;
 //! - [`create`]: defaults and validation of new LPAs;
 //! - [`update`]: the update engine, one module per kind of update;
 //! - [`access`]: who may use the admin and provider-state routes;
@@ -18,9 +19,11 @@
 //! - [`provider_states`]: Pact provider states, so the simulator can be verified against
 //!   consumers' pacts (`/__pact/provider-states`);
 //! - [`journal`]: the recent requests, for the admin API;
-//! - [`problem`]: the store's error body and the error type handlers answer with;
-//! - `routes`: the HTTP handlers, a file per resource;
-//! - [`app`]: the router and the one entry point, [`Simulator::run`];
+//! - [`error`]: the one error type every HTTP answer goes through, in the store's error body;
+//! - `routes`: the HTTP handlers, a file per resource, each with its `router()`, the shared
+//!   state and the layers around them;
+//! - [`app`]: the configuration, the composition of the routes, and the one entry point,
+//!   [`Simulator::run`];
 //! - `serve`: the accept loop, which can end a connection without answering (for faults).
 //!
 //! ```no_run
@@ -37,13 +40,13 @@ pub mod access;
 pub mod app;
 pub mod auth;
 pub mod create;
+pub mod error;
 pub mod fault;
 mod gateway;
 pub mod journal;
 pub mod model;
 pub mod outage;
 pub mod outbox;
-pub mod problem;
 pub mod provider_states;
 mod routes;
 mod serve;

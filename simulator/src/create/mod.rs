@@ -14,8 +14,8 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::model::FieldError;
 use crate::model::{Channel, Image, Lpa, LpaStatus, Timestamp};
-use crate::problem::FieldError;
 use crate::store::{Event, ImageObject, NewLpa};
 
 /// What became of a create request that may be stored.

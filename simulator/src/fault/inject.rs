@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream;
 
 use super::{FaultKind, Faults, Phase, RequestFacts};
-use crate::problem::Problem;
+use crate::model::Problem;
 use crate::serve::Abort;
 
 /// Names the fault that changed a response, for clients and for the journal.

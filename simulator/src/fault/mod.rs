@@ -25,7 +25,7 @@ use rand::{Rng as _, SeedableRng as _};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::problem::FieldError;
+use crate::model::FieldError;
 
 pub use inject::FAULT_HEADER;
 pub(crate) use inject::{AppliedFault, CallerIssuer, inject};

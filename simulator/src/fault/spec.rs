@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::problem::FieldError;
+use crate::model::FieldError;
 
 /// The longest any delay a fault adds may be: ten minutes. Every wait has a bound.
 pub const MAX_DELAY_MS: u64 = 600_000;

@@ -1,8 +1,13 @@
 //! The LPA document and its value types (`lpa-store-domain.md` §5).
 
+mod change;
 pub mod decode;
 mod lpa;
+mod problem;
 mod values;
+
+pub use change::{Change, UpdateRequest};
+pub use problem::{FieldError, Problem};
 
 pub use lpa::{
     Address, Attorney, AuthorisedSignatory, CertificateProvider, Donor, IdentityCheck, Image,

@@ -12,7 +12,6 @@
 //!   body the caller would have had, never dropped.
 
 mod log;
-pub(crate) mod replay;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -25,8 +24,8 @@ use tokio::sync::Notify;
 use log::JsonLines;
 pub use log::OutboxError;
 
+use crate::model::Problem;
 use crate::model::{Lpa, Timestamp};
-use crate::problem::Problem;
 use crate::store::{Event, ImageObject, NewLpa};
 use crate::update::UpdateRequest;
 

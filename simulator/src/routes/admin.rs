@@ -2,7 +2,6 @@
 //!
 //! - `GET /__admin/events?after=N`: the `lpa-updated` events the real store would have
 //!   published, oldest first, so consumers can test their event handling;
-//! - `GET /__admin/images/{path}`: the bytes behind a "presigned" image URL;
 //! - `GET /__admin/health`: the truth about the database (200 when it answers, 503 when not),
 //!   unlike `/health-check`, which always answers 200 as the real store does;
 //! - `GET /__admin/outbox`, `GET /__admin/operations`, `GET /__admin/operations/{id}`: queued
@@ -16,17 +15,34 @@
 //!   random source restarted from its seed, journal cleared.
 
 use axum::Json;
+use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::app::AppState;
+use super::AppState;
+use super::extract::AdminJson;
+use crate::error::ApiError;
+use crate::model::FieldError;
 use crate::outage::DbCondition;
 use crate::outbox::OperationState;
-use crate::problem::{ApiError, FieldError};
+
+/// The admin routes, without their access rule (see [`super::control`]).
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/__admin/events", get(events))
+        .route("/__admin/health", get(health))
+        .route("/__admin/database", get(database).put(set_database))
+        .route("/__admin/reset", post(reset))
+        .route("/__admin/outbox", get(outbox))
+        .route("/__admin/operations", get(operations))
+        .route("/__admin/operations/{id}", get(operation))
+        .route("/__admin/requests", get(requests).delete(clear_requests))
+}
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct AfterQuery {
@@ -44,7 +60,7 @@ fn after(query: Result<Query<AfterQuery>, QueryRejection>) -> Result<u64, ApiErr
 }
 
 /// `GET /__admin/events`.
-pub(crate) async fn events(
+async fn events(
     State(state): State<AppState>,
     query: Result<Query<AfterQuery>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
@@ -52,17 +68,8 @@ pub(crate) async fn events(
     Ok(Json(json!({ "events": events })))
 }
 
-/// `GET /__admin/images/{*path}`.
-pub(crate) async fn image(
-    State(state): State<AppState>,
-    Path(path): Path<String>,
-) -> Result<impl IntoResponse, ApiError> {
-    let bytes = state.gateway.store().image(&path).await?;
-    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes))
-}
-
 /// `GET /__admin/health`.
-pub(crate) async fn health(State(state): State<AppState>) -> Response {
+async fn health(State(state): State<AppState>) -> Response {
     let report = state.gateway.health().await;
     let status = if report.database == "up" {
         StatusCode::OK
@@ -73,7 +80,7 @@ pub(crate) async fn health(State(state): State<AppState>) -> Response {
 }
 
 /// `GET /__admin/outbox`: pending operations, oldest first.
-pub(crate) async fn outbox(State(state): State<AppState>) -> Json<Value> {
+async fn outbox(State(state): State<AppState>) -> Json<Value> {
     let Some(outbox) = state.gateway.outbox() else {
         return Json(json!({"mode": "fail-fast", "pending": []}));
     };
@@ -86,7 +93,7 @@ pub(crate) async fn outbox(State(state): State<AppState>) -> Json<Value> {
 }
 
 /// `GET /__admin/operations`: every operation accepted while the database was away.
-pub(crate) async fn operations(State(state): State<AppState>) -> Json<Value> {
+async fn operations(State(state): State<AppState>) -> Json<Value> {
     let operations = state
         .gateway
         .outbox()
@@ -96,7 +103,7 @@ pub(crate) async fn operations(State(state): State<AppState>) -> Json<Value> {
 }
 
 /// `GET /__admin/operations/{id}`.
-pub(crate) async fn operation(
+async fn operation(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<crate::outbox::Operation>, ApiError> {
@@ -109,7 +116,7 @@ pub(crate) async fn operation(
 }
 
 /// `GET /__admin/requests`.
-pub(crate) async fn requests(
+async fn requests(
     State(state): State<AppState>,
     query: Result<Query<AfterQuery>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
@@ -118,7 +125,7 @@ pub(crate) async fn requests(
 }
 
 /// `DELETE /__admin/requests`.
-pub(crate) async fn clear_requests(State(state): State<AppState>) -> StatusCode {
+async fn clear_requests(State(state): State<AppState>) -> StatusCode {
     state.journal.clear();
     StatusCode::NO_CONTENT
 }
@@ -131,7 +138,7 @@ fn no_database_faults() -> ApiError {
 }
 
 /// `GET /__admin/database`.
-pub(crate) async fn database(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+async fn database(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let faults = state.database.as_ref().ok_or_else(no_database_faults)?;
     Ok(Json(
         json!({"condition": faults.current(), "via": faults.via()}),
@@ -140,13 +147,11 @@ pub(crate) async fn database(State(state): State<AppState>) -> Result<Json<Value
 
 /// `PUT /__admin/database`: `{"state": "online" | "offline" | "hung"}`,
 /// `{"state": "slow", "latency_ms": N}` or `{"state": "flapping", "period_ms": N}`.
-pub(crate) async fn set_database(
+async fn set_database(
     State(state): State<AppState>,
-    body: Result<Json<DbCondition>, axum::extract::rejection::JsonRejection>,
+    AdminJson(condition): AdminJson<DbCondition>,
 ) -> Result<Json<Value>, ApiError> {
     let faults = state.database.as_ref().ok_or_else(no_database_faults)?;
-    let Json(condition) =
-        body.map_err(|e| ApiError::Invalid(vec![FieldError::new("/", e.body_text())]))?;
     condition
         .validate()
         .map_err(|reason| ApiError::Invalid(vec![FieldError::new("/", reason)]))?;
@@ -158,7 +163,7 @@ pub(crate) async fn set_database(
 }
 
 /// `POST /__admin/reset`.
-pub(crate) async fn reset(State(state): State<AppState>) -> StatusCode {
+async fn reset(State(state): State<AppState>) -> StatusCode {
     if let Some(faults) = &state.database {
         faults.set(DbCondition::Online);
     }

@@ -9,28 +9,31 @@
 //!
 //! The fields of a fault are in `docs/faults.md` and in [`crate::fault::FaultSpec`].
 
-use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::routing::{get, put};
+use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::app::AppState;
+use super::AppState;
+use super::extract::AdminJson;
+use crate::error::ApiError;
 use crate::fault::{InstalledFault, Listing};
-use crate::problem::{ApiError, FieldError};
 
-fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    body.map(|Json(value)| value)
-        .map_err(|e| ApiError::Invalid(vec![FieldError::new("/", e.body_text())]))
+/// The fault routes, without their access rule (see [`super::control`]).
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/__admin/faults", get(list).post(add).delete(clear))
+        .route("/__admin/faults/{name}", get(get_one).delete(remove))
+        .route("/__admin/fault-seed", put(reseed))
 }
 
 /// `POST /__admin/faults`.
-pub(crate) async fn add(
+async fn add(
     State(state): State<AppState>,
-    request: Result<Json<Value>, JsonRejection>,
+    AdminJson(value): AdminJson<Value>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let value = body(request)?;
     let added = state
         .faults
         .add_json(&value, "")
@@ -46,19 +49,19 @@ pub(crate) async fn add(
 }
 
 /// `GET /__admin/faults`.
-pub(crate) async fn list(State(state): State<AppState>) -> Json<Listing> {
+async fn list(State(state): State<AppState>) -> Json<Listing> {
     Json(state.faults.list())
 }
 
 /// `DELETE /__admin/faults`.
-pub(crate) async fn clear(State(state): State<AppState>) -> StatusCode {
+async fn clear(State(state): State<AppState>) -> StatusCode {
     state.faults.clear();
     tracing::info!("faults removed");
     StatusCode::NO_CONTENT
 }
 
 /// `GET /__admin/faults/{name}`.
-pub(crate) async fn get(
+async fn get_one(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> Result<Json<InstalledFault>, ApiError> {
@@ -66,7 +69,7 @@ pub(crate) async fn get(
 }
 
 /// `DELETE /__admin/faults/{name}`.
-pub(crate) async fn remove(
+async fn remove(
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> Result<StatusCode, ApiError> {
@@ -85,11 +88,10 @@ pub(crate) struct Seed {
 }
 
 /// `PUT /__admin/fault-seed`.
-pub(crate) async fn reseed(
+async fn reseed(
     State(state): State<AppState>,
-    request: Result<Json<Seed>, JsonRejection>,
+    AdminJson(Seed { seed }): AdminJson<Seed>,
 ) -> Result<Json<Value>, ApiError> {
-    let Seed { seed } = body(request)?;
     state.faults.reseed(seed);
     Ok(Json(json!({ "seed": seed })))
 }

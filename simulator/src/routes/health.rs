@@ -1,9 +1,17 @@
 //! `GET /health-check`: always 200, unauthenticated, touching nothing, as the real store's
 //! API Gateway mock integration does.
 
-use axum::Json;
+use axum::routing::get;
+use axum::{Json, Router};
+
+use super::AppState;
 use serde_json::{Value, json};
 
-pub(crate) async fn health_check() -> Json<Value> {
+/// The health-check route.
+pub(crate) fn router() -> Router<AppState> {
+    Router::new().route("/health-check", get(health_check))
+}
+
+async fn health_check() -> Json<Value> {
     Json(json!({"status": "ok", "statusCode": 200}))
 }

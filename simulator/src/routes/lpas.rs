@@ -1,20 +1,21 @@
 //! `/lpas`: create, read one, read many, and the static (as-created) copy.
 
-use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::app::AppState;
+use super::AppState;
 use crate::auth::Caller;
+use crate::error::ApiError;
 use crate::gateway::{Freshness, Written};
+use crate::model::FieldError;
 use crate::model::decode::{GoDecode, Shape};
 use crate::model::{Image, Lpa};
 use crate::outbox::Operation;
-use crate::problem::{ApiError, FieldError};
-use crate::store::StoreError;
 
 use super::extract::JsonBody;
 
@@ -24,19 +25,12 @@ const MAX_UIDS: usize = 100;
 /// The header that marks an answer from the last known state while the database is away.
 pub(crate) const STALE_HEADER: &str = "x-lpa-store-stale";
 
-impl From<StoreError> for ApiError {
-    fn from(error: StoreError) -> Self {
-        match error {
-            StoreError::NotFound(_) => Self::NotFound,
-            StoreError::AlreadyExists(_) => Self::AlreadyExists,
-            StoreError::Rejected(errors) => Self::Invalid(errors),
-            StoreError::Unavailable(reason) => Self::Unavailable {
-                reason,
-                retry_after_secs: 5,
-            },
-            StoreError::Other(e) => Self::Internal(e),
-        }
-    }
+/// `/lpas`, `/lpas/{uid}` and `/lpas/{uid}/static`.
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/lpas", post(get_many))
+        .route("/lpas/{uid}", get(get_lpa).put(put_lpa))
+        .route("/lpas/{uid}/static", get(get_static))
 }
 
 /// 202 for a write kept in the outbox: the operation, and where to follow it.
@@ -68,7 +62,7 @@ pub(crate) fn mark(mut response: Response, freshness: Freshness) -> Response {
 }
 
 /// `PUT /lpas/{uid}`: 201 `{}`, or 202 when queued.
-pub(crate) async fn put_lpa(
+async fn put_lpa(
     State(state): State<AppState>,
     _caller: Caller,
     Path(uid): Path<String>,
@@ -106,7 +100,7 @@ fn presign(lpa: &mut Lpa, public_url: &str) {
 }
 
 /// `GET /lpas/{uid}`.
-pub(crate) async fn get_lpa(
+async fn get_lpa(
     State(state): State<AppState>,
     _caller: Caller,
     Path(uid): Path<String>,
@@ -129,7 +123,7 @@ impl GoDecode for GetMany {
 }
 
 /// `POST /lpas`: the LPAs that exist among `uids`; unknown UIDs are left out.
-pub(crate) async fn get_many(
+async fn get_many(
     State(state): State<AppState>,
     _caller: Caller,
     RawQuery(query): RawQuery,
@@ -159,7 +153,7 @@ pub(crate) async fn get_many(
 }
 
 /// `GET /lpas/{uid}/static`: the LPA as first stored.
-pub(crate) async fn get_static(
+async fn get_static(
     State(state): State<AppState>,
     _caller: Caller,
     Path(uid): Path<String>,

@@ -1,9 +1,104 @@
-//! The HTTP surface: the LPA store API (a file per resource) and the admin routes.
+//! The HTTP surface: the LPA store API (a file per resource), the admin and provider-state
+//! routes, and the layers around them. Each module owns its paths and exports its `router()`;
+//! this module groups them by who may call them, and [`crate::app`] composes the groups.
 
-pub(crate) mod admin;
-pub(crate) mod extract;
-pub(crate) mod faults;
-pub(crate) mod health;
-pub(crate) mod lpas;
-pub(crate) mod pact;
-pub(crate) mod updates;
+mod admin;
+mod extract;
+mod faults;
+mod health;
+mod images;
+mod layers;
+mod lpas;
+mod pact;
+mod updates;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::middleware;
+
+use crate::access::{self, AdminAccess};
+use crate::auth::Verifier;
+use crate::error::{self, ApiError};
+use crate::fault::{self, Faults};
+use crate::gateway::Gateway;
+use crate::journal::Journal;
+use crate::outage::DatabaseFaults;
+use crate::provider_states::StateOutage;
+use crate::serve::ClientLimits;
+
+/// What every handler shares.
+#[derive(Clone, Debug)]
+pub(crate) struct AppState {
+    pub(crate) gateway: Gateway,
+    pub(crate) verifier: Verifier,
+    pub(crate) body_limit: usize,
+    pub(crate) journal: Journal,
+    pub(crate) database: Option<DatabaseFaults>,
+    pub(crate) faults: Faults,
+    pub(crate) state_outage: StateOutage,
+    pub(crate) admin: AdminAccess,
+    pub(crate) limits: ClientLimits,
+    /// Where callers reach this simulator, for the URLs it hands out (presigned images),
+    /// without a trailing `/`.
+    pub(crate) public_url: Arc<str>,
+}
+
+impl FromRef<AppState> for Verifier {
+    fn from_ref(state: &AppState) -> Self {
+        state.verifier.clone()
+    }
+}
+
+/// The store's API, faulted when faults are set.
+pub(crate) fn api(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .merge(health::router())
+        .merge(lpas::router())
+        .merge(updates::router())
+        // Faults act on the API only: the admin routes stay reachable to end a rehearsal.
+        .route_layer(middleware::from_fn_with_state(
+            state.faults.clone(),
+            fault::inject,
+        ))
+}
+
+/// The admin and provider-state routes, behind the admin access rule, and the scanned
+/// images, served to a store JWT or the admin token.
+pub(crate) fn control(state: &AppState) -> Router<AppState> {
+    let control = Router::new()
+        .merge(admin::router())
+        .merge(faults::router())
+        .merge(pact::router())
+        .route_layer(middleware::from_fn_with_state(
+            state.admin.clone(),
+            access::require_admin,
+        ));
+    let images = images::router().route_layer(middleware::from_fn_with_state(
+        (state.admin.clone(), state.verifier.clone()),
+        access::require_reader,
+    ));
+    control.merge(images)
+}
+
+/// `routes` with the layers every answer passes through: unknown routes and methods, the body
+/// limit checked from the headers, every error in the store's body and logged once, and the
+/// journal.
+pub(crate) fn finish(routes: Router<AppState>, state: &AppState) -> Router {
+    routes
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(layers::method_not_allowed)
+        .layer(DefaultBodyLimit::max(state.body_limit))
+        .layer(middleware::from_fn_with_state(
+            state.body_limit,
+            layers::refuse_oversized_from_headers,
+        ))
+        .layer(middleware::from_fn(layers::in_the_stores_error_body))
+        .layer(middleware::from_fn(error::log))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            layers::record_request,
+        ))
+        .with_state(state.clone())
+}

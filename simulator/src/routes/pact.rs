@@ -8,67 +8,50 @@
 //! `POST /_pact_state`, the real provider's path, is the same route, so a verification set up
 //! for the real store needs only a different host.
 
-use axum::Json;
 use axum::extract::State;
-use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use crate::app::AppState;
-use crate::problem::{FieldError, Problem};
+use super::AppState;
+use super::extract::AdminJson;
+use crate::error::ApiError;
 use crate::provider_states::{KNOWN_STATES, ProviderStates, StateChange, StateError};
 
-/// `POST /__pact/provider-states`.
-pub(crate) async fn change(
-    State(state): State<AppState>,
-    body: Result<Json<StateChange>, JsonRejection>,
-) -> Response {
-    let change = match body {
-        Ok(Json(change)) => change,
-        Err(e) => {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                "INVALID_REQUEST",
-                "a state change is {\"state\": NAME, \"params\": {...}, \"action\": \"setup\" | \"teardown\"}",
-                vec![FieldError::new("/", e.body_text())],
-            );
-        }
-    };
-    let states = ProviderStates::new(&state.gateway, state.database.as_ref(), &state.state_outage);
-    match states.change(&change).await {
-        Ok(values) => Json(values).into_response(),
-        Err(e @ (StateError::Unknown(_) | StateError::Unsupported(_))) => {
-            tracing::warn!(error = %e, "provider state refused");
-            refuse(
-                StatusCode::BAD_REQUEST,
-                "INVALID_REQUEST",
-                &e.to_string(),
-                Vec::new(),
-            )
-        }
-        Err(e @ StateError::Failed { .. }) => {
-            tracing::error!(error = %e, "provider state failed");
-            refuse(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL_SERVER_ERROR",
-                &e.to_string(),
-                Vec::new(),
-            )
-        }
-    }
+/// The state-change routes, without their access rule (see [`super::control`]).
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/__pact/provider-states", get(known).post(change))
+        .route("/_pact_state", post(change))
 }
 
-fn refuse(status: StatusCode, code: &str, detail: &str, errors: Vec<FieldError>) -> Response {
-    let problem = Problem {
-        code: code.to_owned(),
-        detail: detail.to_owned(),
-        errors,
-    };
-    (status, Json(problem)).into_response()
+/// `POST /__pact/provider-states`.
+async fn change(
+    State(state): State<AppState>,
+    body: Result<AdminJson<StateChange>, ApiError>,
+) -> Result<Json<Value>, ApiError> {
+    let AdminJson(change) = body.map_err(|e| match e {
+        ApiError::Invalid(errors) => ApiError::Explained {
+            detail: "a state change is {\"state\": NAME, \"params\": {...}, \"action\": \"setup\" | \"teardown\"}".to_owned(),
+            errors,
+        },
+        other => other,
+    })?;
+    let states = ProviderStates::new(&state.gateway, state.database.as_ref(), &state.state_outage);
+    states.change(&change).await.map(Json).map_err(|e| match e {
+        StateError::Unknown(_) | StateError::Unsupported(_) => ApiError::Explained {
+            detail: e.to_string(),
+            errors: Vec::new(),
+        },
+        StateError::Failed { .. } => ApiError::Refused {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            detail: e.to_string(),
+        },
+    })
 }
 
 /// `GET /__pact/provider-states`.
-pub(crate) async fn known() -> Json<Value> {
+async fn known() -> Json<Value> {
     Json(json!({ "states": KNOWN_STATES }))
 }

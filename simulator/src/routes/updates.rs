@@ -1,25 +1,31 @@
 //! `/lpas/{uid}/updates`: apply an update, read the change history.
 
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
 
-use crate::app::AppState;
+use super::AppState;
 use crate::auth::Caller;
+use crate::error::ApiError;
 use crate::gateway::Written;
-use crate::problem::ApiError;
 use crate::store::ChangeRecord;
 use crate::update::UpdateRequest;
 
 use super::extract::JsonBody;
 use super::lpas::accepted;
 
+/// `/lpas/{uid}/updates`.
+pub(crate) fn router() -> Router<AppState> {
+    Router::new().route("/lpas/{uid}/updates", get(get_updates).post(create_update))
+}
+
 /// `POST /lpas/{uid}/updates`: 201 with the full updated LPA, or 202 when queued.
 ///
 /// The check runs inside the store's atomic update, so of two concurrent updates with the same
 /// `old`, the second sees the first's result and is refused as stale.
-pub(crate) async fn create_update(
+async fn create_update(
     State(state): State<AppState>,
     caller: Caller,
     Path(uid): Path<String>,
@@ -34,7 +40,7 @@ pub(crate) async fn create_update(
 }
 
 /// `GET /lpas/{uid}/updates`: the change log, most recent first; 404 when there is none.
-pub(crate) async fn get_updates(
+async fn get_updates(
     State(state): State<AppState>,
     _caller: Caller,
     Path(uid): Path<String>,

@@ -13,8 +13,8 @@ use std::fmt;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+use crate::model::FieldError;
 use crate::model::{Lpa, Timestamp};
-use crate::problem::FieldError;
 use crate::update::Change;
 
 pub use memory::MemoryStore;

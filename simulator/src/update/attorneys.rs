@@ -1,8 +1,8 @@
 //! Caseworker changes to attorneys: status changes (removal, a replacement stepping in) and
 //! which attorneys cannot make joint decisions.
 
+use crate::model::FieldError;
 use crate::model::{AppointmentType, Attorney, AttorneyStatus, HowMakeDecisions, Lpa, Note};
-use crate::problem::FieldError;
 
 use super::parser::{FieldValue, Parser, Rule, check};
 use super::{Change, Context, errors_or_ok};

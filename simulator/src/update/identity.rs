@@ -4,8 +4,8 @@
 //! and replace the whole check. An actor whose identity was never checked has no
 //! `identityCheck` at all; `old` is then compared with an empty check, so `null` matches.
 
+use crate::model::FieldError;
 use crate::model::{IdentityCheck, Lpa};
-use crate::problem::FieldError;
 
 use super::parser::{Parser, Rule, check};
 use super::{Change, Context, errors_or_ok};

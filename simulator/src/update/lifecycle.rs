@@ -1,8 +1,8 @@
 //! Status changes: the statutory waiting period, registration, caseworker status changes and
 //! withdrawal (`lpa-store-domain.md` §6.4).
 
+use crate::model::FieldError;
 use crate::model::{AttorneyStatus, Lpa, LpaStatus};
-use crate::problem::FieldError;
 
 use super::parser::{Parser, Rule, check};
 use super::{Change, Context, errors_or_ok, expect_no_changes};

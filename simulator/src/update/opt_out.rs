@@ -8,8 +8,8 @@
 
 use uuid::Uuid;
 
+use crate::model::FieldError;
 use crate::model::{AttorneyStatus, Lpa, LpaStatus};
-use crate::problem::FieldError;
 
 use super::{Change, Context, expect_no_changes};
 

@@ -5,8 +5,8 @@
 //! actor signs online. A paper actor has no email, and the store compares `old` with an empty
 //! email rather than the stored one, so `old` must be `null` (or `""`).
 
+use crate::model::FieldError;
 use crate::model::{Channel, Lpa};
-use crate::problem::FieldError;
 
 use super::parser::{Parser, Rule, check};
 use super::{Change, Context, errors_or_ok};

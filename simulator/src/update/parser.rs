@@ -10,11 +10,11 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::model::FieldError;
 use crate::model::{
     AttorneyStatus, CanUse, Channel, Date, HowMakeDecisions, HowStepIn, IdentityCheckType, Lang,
     LifeSustainingTreatment, LpaStatus, Timestamp,
 };
-use crate::problem::FieldError;
 
 use super::Change;
 

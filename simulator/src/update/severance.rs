@@ -1,8 +1,8 @@
 //! Severance of restrictions and conditions: a caseworker replaces the donor's restrictions with
 //! what remains after the Court of Protection severs the unworkable parts.
 
+use crate::model::FieldError;
 use crate::model::{Lpa, Note};
-use crate::problem::FieldError;
 
 use super::correction::expect_changes;
 use super::parser::{Parser, Rule};

@@ -1,7 +1,7 @@
 //! Signatures: attorneys, trust corporations and the certificate provider.
 
+use crate::model::FieldError;
 use crate::model::{Address, Channel, Lang, Lpa, Signatory, Timestamp, TrustCorporation};
-use crate::problem::FieldError;
 
 use super::parser::{Parser, Rule, check};
 use super::{Change, Context, errors_or_ok};

@@ -139,8 +139,8 @@ mod tests {
     };
     use super::*;
     use crate::create::fixture;
+    use crate::model::FieldError;
     use crate::model::{Date, IdentityCheck, Timestamp};
-    use crate::problem::FieldError;
 
     fn run(check: impl FnOnce(&mut Findings)) -> Vec<FieldError> {
         let mut f = Findings::default();

@@ -119,7 +119,7 @@ mod tests {
     use super::*;
     use crate::create::fixture;
     use crate::model::Attorney;
-    use crate::problem::FieldError;
+    use crate::model::FieldError;
 
     /// An online LPA with `originals` active and `spares` replacement attorneys and no
     /// decision fields.

@@ -6,8 +6,8 @@
 
 use std::fmt::{self, Write as _};
 
+use crate::model::FieldError;
 use crate::model::{Address, Channel, Date, Timestamp};
-use crate::problem::FieldError;
 
 /// A value that must be present is empty.
 pub(super) const REQUIRED: &str = "field is required";

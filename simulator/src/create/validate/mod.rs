@@ -13,8 +13,8 @@ mod findings;
 
 use findings::Findings;
 
+use crate::model::FieldError;
 use crate::model::{Channel, Lang, Lpa, LpaType};
-use crate::problem::FieldError;
 
 /// Every finding, with a JSON-pointer source into the request document.
 pub(super) fn validate(lpa: &Lpa) -> Vec<FieldError> {

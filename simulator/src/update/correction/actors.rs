@@ -1,7 +1,7 @@
 //! Corrections to the donor, the certificate provider and one attorney.
 
+use crate::model::FieldError;
 use crate::model::{Address, Channel, Date, Lpa, Note, Timestamp};
-use crate::problem::FieldError;
 
 use super::super::Context;
 use super::super::parser::{Parser, Rule, check};

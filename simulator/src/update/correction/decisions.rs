@@ -182,7 +182,7 @@ mod tests {
     use super::super::pre_registration;
     use super::*;
     use crate::model::AttorneyStatus;
-    use crate::problem::FieldError;
+    use crate::model::FieldError;
 
     #[test]
     fn decision_mode_is_unexpected_with_a_single_active_attorney() {

@@ -20,8 +20,8 @@ mod decisions;
 mod trust_corporation;
 mod witnesses;
 
+use crate::model::FieldError;
 use crate::model::{Address, Channel, Lpa, LpaStatus, Timestamp};
-use crate::problem::FieldError;
 
 use self::actors::{AttorneyCorrection, CertificateProviderCorrection, DonorCorrection};
 use self::decisions::Decisions;

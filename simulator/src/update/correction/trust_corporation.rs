@@ -138,8 +138,8 @@ mod tests {
     use super::super::super::fixture::{self, TRUST_CORPORATION_UID, change, context};
     use super::super::pre_registration;
     use super::*;
+    use crate::model::FieldError;
     use crate::model::Timestamp;
-    use crate::problem::FieldError;
 
     fn signatory(first_names: &str) -> Signatory {
         Signatory {

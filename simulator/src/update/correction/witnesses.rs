@@ -106,8 +106,8 @@ mod tests {
     use super::super::super::fixture::{self, change, context};
     use super::super::pre_registration;
     use super::*;
+    use crate::model::FieldError;
     use crate::model::{AuthorisedSignatory, IndependentWitness};
-    use crate::problem::FieldError;
 
     #[test]
     fn authorised_signatory_is_added_once_both_names_are_given() {

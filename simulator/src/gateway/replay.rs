@@ -8,18 +8,21 @@
 use std::future::Future;
 use std::time::Duration;
 
-use super::{Accepted, OperationState, Outcome, Work};
-use crate::gateway::Gateway;
-use crate::model::Timestamp;
-use crate::problem::ApiError;
+use super::Gateway;
+use crate::model::{Problem, Timestamp};
+use crate::outbox::{Accepted, OperationState, Outcome, Work};
 use crate::store::StoreError;
 use crate::update::Context;
+
+/// How a failed operation is recorded: the status and body the API would have answered had
+/// the write not been queued. The HTTP layer owns that catalogue and passes it in.
+pub(crate) type Describe = fn(StoreError) -> (u16, Problem);
 
 /// How long to wait before trying the database again after it was unavailable.
 const RETRY_AFTER_UNAVAILABLE: Duration = Duration::from_millis(250);
 
 /// Replays until `shutdown` completes; an operation being applied is finished first.
-pub(crate) async fn run(gateway: Gateway, shutdown: impl Future<Output = ()>) {
+pub(crate) async fn run(gateway: Gateway, describe: Describe, shutdown: impl Future<Output = ()>) {
     let Some(outbox) = gateway.outbox().cloned() else {
         return;
     };
@@ -31,7 +34,7 @@ pub(crate) async fn run(gateway: Gateway, shutdown: impl Future<Output = ()>) {
                 () = outbox.wait_for_work(Duration::from_secs(1)) => continue,
             }
         };
-        let wait = match attempt(&gateway, &operation).await {
+        let wait = match attempt(&gateway, describe, &operation).await {
             Some(outcome) => match outbox.record(outcome).await {
                 Ok(()) => Duration::ZERO,
                 Err(e) => {
@@ -49,7 +52,7 @@ pub(crate) async fn run(gateway: Gateway, shutdown: impl Future<Output = ()>) {
 }
 
 /// Applies one operation: its outcome, or `None` while the database is unavailable.
-async fn attempt(gateway: &Gateway, operation: &Accepted) -> Option<Outcome> {
+async fn attempt(gateway: &Gateway, describe: Describe, operation: &Accepted) -> Option<Outcome> {
     let result = match already_applied(gateway, operation).await {
         Ok(true) => Ok(()),
         Ok(false) => apply(gateway, operation).await,
@@ -59,8 +62,8 @@ async fn attempt(gateway: &Gateway, operation: &Accepted) -> Option<Outcome> {
         Ok(()) => (OperationState::Applied, 201, None),
         Err(StoreError::Unavailable(_)) => return None,
         Err(e) => {
-            let (status, problem) = ApiError::from(e).to_problem();
-            (OperationState::Failed, status.as_u16(), Some(problem))
+            let (status, problem) = describe(e);
+            (OperationState::Failed, status, Some(problem))
         }
     };
     tracing::info!(operation = %operation.id, uid = %operation.uid, ?state, "queued write completed");

@@ -15,11 +15,26 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::create;
-use crate::model::{Lpa, Timestamp};
+use crate::model::{FieldError, Lpa, Timestamp};
 use crate::outbox::{Operation, Outbox, Work};
-use crate::problem::ApiError;
 use crate::store::{ChangeRecord, Event, NewLpa, Store, StoreError};
 use crate::update::{self, Context, UpdateRequest};
+
+pub(crate) mod replay;
+
+/// Why the gateway could not serve a request; the HTTP layer decides how each is answered.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum GatewayError {
+    /// The request fails a check that needs no database.
+    #[error("invalid request")]
+    Invalid(Vec<FieldError>),
+    /// The store refused or could not answer.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A write to queue could not be kept in the outbox.
+    #[error("Failed to keep the write in the outbox")]
+    Outbox(#[source] crate::outbox::OutboxError),
+}
 
 /// What the simulator does with requests while its database is unavailable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
@@ -168,13 +183,17 @@ impl Gateway {
         })
     }
 
-    async fn enqueue(&self, uid: &str, work: Work, now: Timestamp) -> Result<Operation, ApiError> {
+    async fn enqueue(
+        &self,
+        uid: &str,
+        work: Work,
+        now: Timestamp,
+    ) -> Result<Operation, GatewayError> {
         let outbox = self.outbox.as_ref().expect("only queue mode enqueues");
-        let accepted = outbox.accept(uid, work, now).await.map_err(|e| {
-            ApiError::Internal(
-                anyhow::Error::new(e).context("Failed to keep the write in the outbox"),
-            )
-        })?;
+        let accepted = outbox
+            .accept(uid, work, now)
+            .await
+            .map_err(GatewayError::Outbox)?;
         tracing::info!(%uid, operation = %accepted.id, "write queued until the database is back");
         Ok(outbox
             .operation(&accepted.id)
@@ -182,10 +201,10 @@ impl Gateway {
     }
 
     /// `PUT /lpas/{uid}`.
-    pub(crate) async fn create(&self, uid: &str, body: Lpa) -> Result<Written<()>, ApiError> {
+    pub(crate) async fn create(&self, uid: &str, body: Lpa) -> Result<Written<()>, GatewayError> {
         let now = Timestamp::now();
         if self.must_queue(uid) {
-            let new = create::new_lpa(body, uid, now).map_err(ApiError::Invalid)?;
+            let new = create::new_lpa(body, uid, now).map_err(GatewayError::Invalid)?;
             return Ok(Written::Queued(
                 self.enqueue(uid, Work::create(&new), now).await?,
             ));
@@ -193,22 +212,22 @@ impl Gateway {
         let existing = self.store.get(uid).await;
         self.observe(&existing);
         match existing {
-            Ok(_) => return Err(ApiError::AlreadyExists),
+            Ok(_) => return Err(StoreError::AlreadyExists(uid.to_owned()).into()),
             Err(StoreError::NotFound(_)) => {}
             Err(StoreError::Unavailable(_)) if self.queueing() => {
-                let new = create::new_lpa(body, uid, now).map_err(ApiError::Invalid)?;
+                let new = create::new_lpa(body, uid, now).map_err(GatewayError::Invalid)?;
                 return Ok(Written::Queued(
                     self.enqueue(uid, Work::create(&new), now).await?,
                 ));
             }
             Err(e) => return Err(e.into()),
         }
-        let new = create::new_lpa(body, uid, now).map_err(ApiError::Invalid)?;
+        let new = create::new_lpa(body, uid, now).map_err(GatewayError::Invalid)?;
         match self.write_create(new.clone()).await {
             Err(StoreError::Unavailable(_)) if self.queueing() => Ok(Written::Queued(
                 self.enqueue(uid, Work::create(&new), now).await?,
             )),
-            result => result.map(Written::Now).map_err(ApiError::from),
+            result => result.map(Written::Now).map_err(GatewayError::from),
         }
     }
 
@@ -229,7 +248,7 @@ impl Gateway {
         uid: &str,
         request: UpdateRequest,
         author: String,
-    ) -> Result<Written<Lpa>, ApiError> {
+    ) -> Result<Written<Lpa>, GatewayError> {
         let ctx = Context {
             author,
             now: Timestamp::now(),
@@ -241,7 +260,7 @@ impl Gateway {
             Err(StoreError::Unavailable(_)) if self.queueing() => {
                 self.queue_update(uid, request, ctx).await
             }
-            result => result.map(Written::Now).map_err(ApiError::from),
+            result => result.map(Written::Now).map_err(GatewayError::from),
         }
     }
 
@@ -250,8 +269,8 @@ impl Gateway {
         uid: &str,
         request: UpdateRequest,
         ctx: Context,
-    ) -> Result<Written<Lpa>, ApiError> {
-        update::precheck(&request).map_err(ApiError::Invalid)?;
+    ) -> Result<Written<Lpa>, GatewayError> {
+        update::precheck(&request).map_err(GatewayError::Invalid)?;
         let work = Work::Update {
             author: ctx.author,
             request,
@@ -303,7 +322,7 @@ impl Gateway {
     }
 
     /// `GET /lpas/{uid}`.
-    pub(crate) async fn get(&self, uid: &str) -> Result<(Lpa, Freshness), ApiError> {
+    pub(crate) async fn get(&self, uid: &str) -> Result<(Lpa, Freshness), GatewayError> {
         let result = self.store.get(uid).await;
         self.observe(&result);
         match result {
@@ -323,7 +342,7 @@ impl Gateway {
     pub(crate) async fn get_many(
         &self,
         uids: &[String],
-    ) -> Result<(Vec<Lpa>, Freshness), ApiError> {
+    ) -> Result<(Vec<Lpa>, Freshness), GatewayError> {
         let result = self.store.get_many(uids).await;
         self.observe(&result);
         match result {

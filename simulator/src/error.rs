@@ -1,41 +1,17 @@
-//! The store's error body, `{code, detail, errors[{source, detail}]}` (`lpa-store-domain.md` §3),
-//! and the one error type every handler answers with.
+//! The one error type every HTTP answer goes through, rendered as the store's error body
+//! ([`crate::model::Problem`]).
+
+use std::sync::Arc;
 
 use axum::Json;
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
 
-/// One validation failure: where (a JSON pointer) and what.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    /// JSON pointer into the request (or, for some rules, into the LPA).
-    pub source: String,
-    /// What is wrong, in the store's words.
-    pub detail: String,
-}
-
-impl FieldError {
-    /// A field error at `source`.
-    pub fn new(source: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self {
-            source: source.into(),
-            detail: detail.into(),
-        }
-    }
-}
-
-/// The error body the real store answers with.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Problem {
-    /// Machine-readable code, e.g. `INVALID_REQUEST`.
-    pub code: String,
-    /// Human-readable detail.
-    pub detail: String,
-    /// Field errors; left out when empty.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<FieldError>,
-}
+use crate::gateway::GatewayError;
+use crate::model::{FieldError, Problem};
+use crate::store::StoreError;
 
 /// Every failure a route of the store API can answer with. The status catalogue lives here.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +19,15 @@ pub enum ApiError {
     /// 400 `INVALID_REQUEST` with field errors.
     #[error("invalid request")]
     Invalid(Vec<FieldError>),
+    /// 400 `INVALID_REQUEST` with a detail of its own: an admin or provider-state request the
+    /// simulator cannot act on, with what to do instead.
+    #[error("{detail}")]
+    Explained {
+        /// What is wrong and what to do.
+        detail: String,
+        /// Field errors, when there are any.
+        errors: Vec<FieldError>,
+    },
     /// 400 `INVALID_REQUEST` for a PUT of a UID that is already stored.
     #[error("LPA with UID already exists")]
     AlreadyExists,
@@ -98,6 +83,10 @@ impl ApiError {
                 StatusCode::BAD_REQUEST,
                 problem("INVALID_REQUEST", "Invalid request", errors.clone()),
             ),
+            Self::Explained { detail, errors } => (
+                StatusCode::BAD_REQUEST,
+                problem("INVALID_REQUEST", detail, errors.clone()),
+            ),
             Self::AlreadyExists => (
                 StatusCode::BAD_REQUEST,
                 problem("INVALID_REQUEST", "LPA with UID already exists", Vec::new()),
@@ -151,26 +140,85 @@ pub(crate) fn status_code(status: StatusCode) -> String {
         .replace([' ', '-'], "_")
 }
 
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound(_) => Self::NotFound,
+            StoreError::AlreadyExists(_) => Self::AlreadyExists,
+            StoreError::Rejected(errors) => Self::Invalid(errors),
+            StoreError::Unavailable(reason) => Self::Unavailable {
+                reason,
+                retry_after_secs: 5,
+            },
+            StoreError::Other(e) => Self::Internal(e),
+        }
+    }
+}
+
+impl From<GatewayError> for ApiError {
+    fn from(error: GatewayError) -> Self {
+        match error {
+            GatewayError::Invalid(errors) => Self::Invalid(errors),
+            GatewayError::Store(error) => error.into(),
+            GatewayError::Outbox(error) => Self::Internal(
+                anyhow::Error::new(error).context("Failed to keep the write in the outbox"),
+            ),
+        }
+    }
+}
+
+/// The status and body a store error is answered with; a queued write that later fails is
+/// recorded with them, as the API would have answered it.
+pub(crate) fn answer_for(error: StoreError) -> (u16, Problem) {
+    let (status, problem) = ApiError::from(error).to_problem();
+    (status.as_u16(), problem)
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        match &self {
-            Self::Internal(cause) => tracing::error!(error = ?cause, "request failed"),
-            Self::Unauthorised(reason) => tracing::info!(%reason, "JWT refused"),
-            Self::Unavailable { reason, .. } => tracing::warn!(%reason, "storage unavailable"),
-            _ => {}
-        }
         let (status, body) = self.to_problem();
         let mut response = (status, Json(body)).into_response();
         if let Self::Unavailable {
             retry_after_secs, ..
-        } = self
+        } = &self
         {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
         }
+        // Logged by [`log`], which knows the request, rather than here.
+        response.extensions_mut().insert(Arc::new(self));
         response
     }
+}
+
+/// Logs each error answer once, with the request it answered (axum's error-handling example):
+/// the causes of 500s, which are never sent, and the reasons of refusals worth a look.
+pub(crate) async fn log(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    if let Some(error) = response.extensions().get::<Arc<ApiError>>() {
+        match error.as_ref() {
+            ApiError::Internal(cause) => {
+                tracing::error!(%method, %path, error = ?cause, "request failed");
+            }
+            ApiError::Refused { status, detail } if status.is_server_error() => {
+                tracing::error!(%method, %path, %detail, "request failed");
+            }
+            ApiError::Unauthorised(reason) => {
+                tracing::info!(%method, %path, %reason, "JWT refused")
+            }
+            ApiError::Unavailable { reason, .. } => {
+                tracing::warn!(%method, %path, %reason, "storage unavailable");
+            }
+            ApiError::Explained { detail, .. } => {
+                tracing::warn!(%method, %path, %detail, "request refused");
+            }
+            _ => {}
+        }
+    }
+    response
 }
 
 #[cfg(test)]

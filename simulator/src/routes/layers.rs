@@ -1,0 +1,163 @@
+//! The layers every answer passes through: the journal, the body limit read from the headers,
+//! and the store's JSON error body for answers axum builds itself.
+
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use crate::auth::JWT_HEADER;
+use crate::error::ApiError;
+use crate::fault::{AppliedFault, CallerIssuer};
+use crate::journal::RecordedRequest;
+use crate::model::Timestamp;
+use crate::serve::Abort;
+
+/// Logs every request and keeps non-admin ones in the journal.
+pub(super) async fn record_request(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let at = Timestamp::now();
+    let started = std::time::Instant::now();
+    let method = request.method().to_string();
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().map(parameter_names);
+    let issuer = request
+        .headers()
+        .get(JWT_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|token| state.verifier.verify(Some(token)).ok())
+        .map(|caller| caller.issuer);
+    // Checked once here; the fault selectors read it instead of checking the token again.
+    let mut request = request;
+    request
+        .extensions_mut()
+        .insert(CallerIssuer(issuer.clone()));
+    let response = next.run(request).await;
+    let status = if response.extensions().get::<Abort>().is_some() {
+        0
+    } else {
+        response.status().as_u16()
+    };
+    let fault = response
+        .extensions()
+        .get::<AppliedFault>()
+        .map(|applied| applied.0.clone());
+    tracing::debug!(%method, %path, status, "request");
+    if !path.starts_with("/__admin") {
+        state.journal.record(RecordedRequest {
+            sequence: 0,
+            at,
+            method,
+            path,
+            query,
+            issuer,
+            status,
+            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            fault,
+        });
+    }
+    response
+}
+
+/// 405 for a known path with another method, in the store's error body.
+pub(super) async fn method_not_allowed(request: Request) -> ApiError {
+    ApiError::Refused {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        detail: format!(
+            "{} is not allowed on {}",
+            request.method(),
+            request.uri().path()
+        ),
+    }
+}
+
+/// A body declared larger than the limit is refused from its `Content-Length`, before any of
+/// it is read: a client that sent `Expect: 100-continue` gets the 413 instead of a `100
+/// Continue` (hyper sends that only when the body is first read).
+pub(super) async fn refuse_oversized_from_headers(
+    State(limit): State<usize>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    match declared {
+        Some(length) if length > limit as u64 => {
+            ApiError::PayloadTooLarge { limit }.into_response()
+        }
+        _ => next.run(request).await,
+    }
+}
+
+/// Any error answer not already in the store's JSON error body (axum's own rejections, such
+/// as an undecodable path) is put in it: the code named after the status, its text as the
+/// detail.
+pub(super) async fn in_the_stores_error_body(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if response.status().as_u16() < 400 || is_json || response.extensions().get::<Abort>().is_some()
+    {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map(|bytes| String::from_utf8_lossy(&bytes).trim().to_owned())
+        .unwrap_or_default();
+    let detail = if text.is_empty() {
+        parts
+            .status
+            .canonical_reason()
+            .unwrap_or("Error")
+            .to_owned()
+    } else {
+        text
+    };
+    let mut rebuilt = ApiError::Refused {
+        status: parts.status,
+        detail,
+    }
+    .into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            rebuilt.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    rebuilt
+}
+
+/// The names of a query's parameters, without their values, which may hold secrets:
+/// `after=3&presign-images` is kept as `after&presign-images`.
+fn parameter_names(query: &str) -> String {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split_once('=').map_or(pair, |(name, _)| name))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_journal_keeps_parameter_names_but_not_their_values() {
+        assert_eq!(
+            parameter_names("token=s3cret&presign-images&after=3"),
+            "token&presign-images&after"
+        );
+        assert_eq!(parameter_names(""), "");
+    }
+}
