@@ -14,9 +14,9 @@ use crate::auth::{DEFAULT_SECRET, Verifier};
 use crate::fault::Faults;
 use crate::gateway::{Gateway, replay};
 use crate::journal::Journal;
-use crate::outage::DatabaseFaults;
+use crate::outage::{OnDbOffline, Switch};
 use crate::outbox::Outbox;
-use crate::provider_states::StateOutage;
+use crate::provider_states::ProviderStates;
 use crate::routes::{self, AppState};
 use crate::serve::{self, ClientLimits};
 use crate::store::{MemoryStore, Store};
@@ -42,15 +42,15 @@ pub struct Simulator {
 impl Simulator {
     /// A simulator over `store`, with the LPA store's local test secret.
     pub fn new(store: Arc<dyn Store>) -> Self {
+        let gateway = Gateway::new(store, None, None);
         Self {
             state: AppState {
-                gateway: Gateway::new(store, None),
+                provider_states: ProviderStates::new(gateway.clone()),
+                gateway,
                 verifier: Verifier::new(DEFAULT_SECRET),
                 body_limit: DEFAULT_BODY_LIMIT,
                 journal: Journal::default(),
-                database: None,
                 faults: Faults::default(),
-                state_outage: StateOutage::default(),
                 admin: AdminAccess::default(),
                 limits: ClientLimits::default(),
                 public_url: Arc::from(""),
@@ -79,8 +79,10 @@ impl Simulator {
     /// when it is back, and reads answer the last known state marked stale. Without it the
     /// simulator fails fast with 503.
     pub fn with_outbox(mut self, outbox: Outbox) -> Self {
-        let store = self.state.gateway.store().clone();
-        self.state.gateway = Gateway::new(store, Some(outbox));
+        let gateway = &self.state.gateway;
+        let switch = gateway.outage().switch().cloned();
+        let gateway = Gateway::new(gateway.store().clone(), Some(outbox), switch);
+        self.state = self.state.with_gateway(gateway);
         self
     }
 
@@ -92,14 +94,26 @@ impl Simulator {
         simulator
             .state
             .gateway
-            .set_mode(crate::OnDbOffline::FailFast)
+            .set_mode(OnDbOffline::FailFast)
             .expect("fail-fast needs nothing");
         simulator
     }
 
-    /// Lets the admin API put the database offline, hung, slow or flapping through `faults`.
-    pub fn with_database_faults(mut self, faults: DatabaseFaults) -> Self {
-        self.state.database = Some(faults);
+    /// Lets the admin API and the provider states put the database offline, hung, slow or
+    /// flapping through `switch`, made with the store by [`crate::outage::memory`] or
+    /// [`crate::outage::postgres_via_proxy`].
+    pub fn with_outage_switch(mut self, switch: Switch) -> Self {
+        let gateway = &self.state.gateway;
+        let mode = gateway.mode();
+        let rebuilt = Gateway::new(
+            gateway.store().clone(),
+            gateway.outbox().cloned(),
+            Some(switch),
+        );
+        rebuilt
+            .set_mode(mode)
+            .expect("the same outbox allows the same mode");
+        self.state = self.state.with_gateway(rebuilt);
         self
     }
 

@@ -54,5 +54,5 @@ pub mod store;
 pub mod update;
 
 pub use app::Simulator;
-pub use gateway::OnDbOffline;
+pub use outage::OnDbOffline;
 pub use serve::ClientLimits;

@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 use simulator::auth::{self, DEFAULT_SECRET, ISSUERS, TokenRequest};
 use simulator::fault::Faults;
-use simulator::outage::{self, DatabaseFaults};
+use simulator::outage::{self, Switch};
 use simulator::outbox::Outbox;
 use simulator::store::{Store, StoreError};
 use simulator::{ClientLimits, OnDbOffline, Simulator};
@@ -164,7 +164,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let faults = load_faults(args.faults.as_deref(), args.fault_seed)?;
     let simulator = Simulator::new(store)
         .with_faults(faults)
-        .with_database_faults(database)
+        .with_outage_switch(database)
         .with_jwt_secret(&secret)
         .with_body_limit(args.body_limit)
         .with_admin_token(args.admin_token.clone())
@@ -272,7 +272,7 @@ fn load_faults(file: Option<&std::path::Path>, seed: Option<u64>) -> anyhow::Res
 async fn postgres_store(
     args: &ServeArgs,
     timeout: Duration,
-) -> anyhow::Result<(Arc<dyn Store>, DatabaseFaults)> {
+) -> anyhow::Result<(Arc<dyn Store>, Switch)> {
     let url = args
         .database_url
         .as_deref()

@@ -249,7 +249,7 @@ async fn standby_app() -> TestApp {
     let outbox = Outbox::open(&dir).expect("a fresh outbox opens");
     spawn(
         Simulator::new(store)
-            .with_database_faults(database)
+            .with_outage_switch(database)
             .with_outbox_on_standby(outbox),
     )
     .await

@@ -15,7 +15,7 @@ async fn app_with_seed(seed: u64) -> TestApp {
     let (store, database) = simulator::outage::memory(std::time::Duration::from_secs(3));
     spawn(
         Simulator::new(store)
-            .with_database_faults(database)
+            .with_outage_switch(database)
             .with_faults(Faults::new(seed)),
     )
     .await

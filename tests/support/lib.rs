@@ -106,7 +106,7 @@ pub async fn spawn_app_on(store: StoreChoice) -> TestApp {
     match store {
         StoreChoice::Memory => {
             let (store, faults) = simulator::outage::memory(TEST_DB_TIMEOUT);
-            spawn(Simulator::new(store).with_database_faults(faults)).await
+            spawn(Simulator::new(store).with_outage_switch(faults)).await
         }
         StoreChoice::Postgres => {
             let database = postgres::TestDatabase::start()
@@ -139,7 +139,7 @@ async fn postgres_simulator(url: &str) -> Simulator {
     let (store, faults) = simulator::outage::postgres_via_proxy(url, TEST_DB_TIMEOUT)
         .await
         .expect("the database proxy starts");
-    Simulator::new(store).with_database_faults(faults)
+    Simulator::new(store).with_outage_switch(faults)
 }
 
 /// The root of the checkout being tested, found from the running package's folder (cargo and

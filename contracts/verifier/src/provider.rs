@@ -86,7 +86,7 @@ impl Provider {
             std::env::temp_dir().join(format!("lpa-contracts-outbox-{}", uuid::Uuid::new_v4()));
         let outbox = Outbox::open(&outbox_dir).map_err(|e| failed(e.to_string()))?;
         let simulator = Simulator::new(store)
-            .with_database_faults(faults)
+            .with_outage_switch(faults)
             .with_outbox_on_standby(outbox)
             .with_jwt_secret(secret);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

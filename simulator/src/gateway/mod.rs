@@ -10,12 +10,14 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::create;
 use crate::model::{FieldError, Lpa, Timestamp};
+use crate::outage::{OnDbOffline, Outage, OutageError, Switch};
 use crate::outbox::{Operation, Outbox, Work};
 use crate::store::{ChangeRecord, Event, NewLpa, Store, StoreError};
 use crate::update::{self, Context, UpdateRequest};
@@ -34,17 +36,6 @@ pub(crate) enum GatewayError {
     /// A write to queue could not be kept in the outbox.
     #[error("Failed to keep the write in the outbox")]
     Outbox(#[source] crate::outbox::OutboxError),
-}
-
-/// What the simulator does with requests while its database is unavailable.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum OnDbOffline {
-    /// Answer 503 with `Retry-After`, within the database bound.
-    #[default]
-    FailFast,
-    /// Accept writes into a durable outbox (202) and answer reads from the last known state.
-    Queue,
 }
 
 /// A write done now, or accepted for later.
@@ -83,43 +74,81 @@ struct Health {
     reason: Mutex<Option<String>>,
 }
 
+/// How long ending a provider state's outage waits for the writes queued during it.
+const DRAIN_BOUND: Duration = Duration::from_secs(10);
+
 /// See the module docs.
 #[derive(Clone, Debug)]
 pub(crate) struct Gateway {
     store: Arc<dyn Store>,
     outbox: Option<Outbox>,
-    /// Whether an outage is met by queueing; switchable at run time (by a provider state)
-    /// when there is an outbox.
-    queueing: Arc<AtomicBool>,
+    /// The database's outage state: its condition, the mode, a provider state's hold.
+    outage: Outage,
     known: Arc<Mutex<HashMap<String, Lpa>>>,
     health: Arc<Health>,
 }
 
 impl Gateway {
-    /// A gateway that queues during an outage when given an outbox, and fails fast otherwise.
-    pub(crate) fn new(store: Arc<dyn Store>, outbox: Option<Outbox>) -> Self {
-        let queueing = outbox.is_some();
+    /// A gateway that queues during an outage when given an outbox, and fails fast otherwise;
+    /// outages are made through `switch` when there is one.
+    pub(crate) fn new(
+        store: Arc<dyn Store>,
+        outbox: Option<Outbox>,
+        switch: Option<Switch>,
+    ) -> Self {
+        let mode = if outbox.is_some() {
+            OnDbOffline::Queue
+        } else {
+            OnDbOffline::FailFast
+        };
+        let outage = Outage::new(switch, mode, outbox.is_some());
         Self {
             store,
             outbox,
-            queueing: Arc::new(AtomicBool::new(queueing)),
+            outage,
             known: Arc::default(),
             health: Arc::default(),
         }
     }
 
+    /// The database's outage state.
+    pub(crate) fn outage(&self) -> &Outage {
+        &self.outage
+    }
+
     /// Switches between failing fast and queueing; queueing needs an outbox.
-    pub(crate) fn set_mode(&self, mode: OnDbOffline) -> Result<(), &'static str> {
-        if mode == OnDbOffline::Queue && self.outbox.is_none() {
-            return Err("queue mode needs an outbox: start the simulator with --outbox DIR");
-        }
-        self.queueing
-            .store(mode == OnDbOffline::Queue, Ordering::SeqCst);
-        Ok(())
+    pub(crate) fn set_mode(&self, mode: OnDbOffline) -> Result<(), OutageError> {
+        self.outage.set_mode(mode)
     }
 
     fn queueing(&self) -> bool {
-        self.outbox.is_some() && self.queueing.load(Ordering::SeqCst)
+        self.outbox.is_some() && self.outage.queueing()
+    }
+
+    pub(crate) fn mode(&self) -> OnDbOffline {
+        self.outage.mode()
+    }
+
+    /// Ends any outage, as a provider state's teardown and `POST /__admin/reset` do. When a
+    /// provider state held it, the writes queued meanwhile are applied (within a bound) before
+    /// its mode is put back, so none lands in the middle of the next interaction.
+    pub(crate) async fn end_outage(&self) {
+        if !self.outage.end() {
+            return;
+        }
+        if let Some(outbox) = &self.outbox {
+            let deadline = tokio::time::Instant::now() + DRAIN_BOUND;
+            while outbox.pending_count() > 0 && tokio::time::Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            if outbox.pending_count() > 0 {
+                tracing::warn!(
+                    pending = outbox.pending_count(),
+                    "writes queued during a provider state are still pending"
+                );
+            }
+        }
+        self.outage.restore_mode();
     }
 
     /// Forgets the last known state of `uid`, after it was removed from the store.
@@ -136,14 +165,6 @@ impl Gateway {
 
     pub(crate) fn outbox(&self) -> Option<&Outbox> {
         self.outbox.as_ref()
-    }
-
-    pub(crate) fn mode(&self) -> OnDbOffline {
-        if self.queueing() {
-            OnDbOffline::Queue
-        } else {
-            OnDbOffline::FailFast
-        }
     }
 
     /// Notes what a store call said about the database's health.

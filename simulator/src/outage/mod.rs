@@ -1,17 +1,23 @@
-//! Database outages made real: a TCP proxy in front of Postgres, or the same conditions on the
-//! in-memory store's calls, driven live over `PUT /__admin/database`.
+//! Database outages, and the one owner of their state: [`Outage`].
+//!
+//! An outage is made real, never pretended: a TCP proxy in front of Postgres refuses, holds or
+//! delays the connections ([`proxy`]), or the same conditions act on the in-memory store's
+//! calls ([`store`]). [`Outage`] holds everything about it: the condition the database is in,
+//! what requests meet during it (fail fast, or queue writes), and whether a Pact provider
+//! state holds it. The admin API, the provider states and `/__admin/reset` all go through it.
 //!
 //! Layout: [`condition`] (what state the database is in), [`proxy`] (the TCP proxy),
 //! [`store`] (the in-memory equivalent).
 
 pub mod condition;
-pub mod proxy;
-pub mod store;
+pub(crate) mod proxy;
+pub(crate) mod store;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context as _;
+use serde::Serialize;
 use sqlx::postgres::PgConnectOptions;
 
 pub use condition::DbCondition;
@@ -20,53 +26,212 @@ use store::{ConditionCell, FaultyStore};
 
 use crate::store::{MemoryStore, PostgresStore, Store};
 
-/// The handle the admin API uses to set the database's condition, whichever store is in use.
+/// What the simulator does with requests while its database is unavailable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum OnDbOffline {
+    /// Answer 503 with `Retry-After`, within the database bound.
+    #[default]
+    FailFast,
+    /// Accept writes into a durable outbox (202) and answer reads from the last known state.
+    Queue,
+}
+
+/// Where a condition is applied, whichever store is in use: made with the store by
+/// [`memory`] or [`postgres_via_proxy`], and given to [`crate::Simulator::with_outage_switch`].
 #[derive(Clone, Debug)]
-pub enum DatabaseFaults {
+pub struct Switch(Via);
+
+#[derive(Clone, Debug)]
+enum Via {
     /// Postgres behind the simulator's TCP proxy.
     Proxy(Arc<DbProxy>),
     /// The in-memory store, whose calls are subject to the condition.
     InStore(ConditionCell),
 }
 
-impl DatabaseFaults {
-    /// Puts the database in `condition`.
-    pub fn set(&self, condition: DbCondition) {
-        match self {
-            Self::Proxy(proxy) => proxy.set_condition(condition),
-            Self::InStore(cell) => cell.set(condition),
+impl Switch {
+    fn set(&self, condition: DbCondition) {
+        match &self.0 {
+            Via::Proxy(proxy) => proxy.set_condition(condition),
+            Via::InStore(cell) => cell.set(condition),
         }
     }
 
-    /// The current condition.
-    pub fn current(&self) -> DbCondition {
-        match self {
-            Self::Proxy(proxy) => proxy.condition(),
-            Self::InStore(cell) => cell.get(),
+    fn current(&self) -> DbCondition {
+        match &self.0 {
+            Via::Proxy(proxy) => proxy.condition(),
+            Via::InStore(cell) => cell.get(),
         }
     }
 
-    /// How the condition is applied: `proxy` (at the network) or `in-store`.
-    pub fn via(&self) -> &'static str {
-        match self {
-            Self::Proxy(_) => "proxy",
-            Self::InStore(_) => "in-store",
+    fn via(&self) -> &'static str {
+        match &self.0 {
+            Via::Proxy(_) => "proxy",
+            Via::InStore(_) => "in-store",
         }
     }
 }
 
+/// The database's outage state, shared by every request of one simulator; cheap to clone.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Outage {
+    /// How conditions are applied; `None` when the simulator was started without one.
+    switch: Option<Switch>,
+    /// Whether queueing can be chosen (the simulator has an outbox).
+    can_queue: bool,
+    inner: Arc<Mutex<Policy>>,
+}
+
+#[derive(Debug, Default)]
+struct Policy {
+    mode: OnDbOffline,
+    /// Set while a provider state holds the database offline: the mode to go back to.
+    held_from: Option<OnDbOffline>,
+}
+
+/// Why an outage could not be made.
+#[derive(Clone, Copy, Debug, thiserror::Error)]
+pub(crate) enum OutageError {
+    /// No switch: the simulator was started without one.
+    #[error(
+        "this simulator was started without database faults, so it cannot take its database offline"
+    )]
+    NoSwitch,
+    /// Queueing needs an outbox.
+    #[error("queue mode needs an outbox: start the simulator with --outbox DIR")]
+    NoOutbox,
+}
+
+impl Outage {
+    /// An outage state applied through `switch`, meeting outages with `mode`; queueing can be
+    /// chosen only when `can_queue`.
+    pub(crate) fn new(switch: Option<Switch>, mode: OnDbOffline, can_queue: bool) -> Self {
+        Self {
+            switch,
+            can_queue,
+            inner: Arc::new(Mutex::new(Policy {
+                mode,
+                held_from: None,
+            })),
+        }
+    }
+
+    fn policy(&self) -> std::sync::MutexGuard<'_, Policy> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// How conditions are applied, when the simulator has a way.
+    pub(crate) fn switch(&self) -> Option<&Switch> {
+        self.switch.as_ref()
+    }
+
+    fn require_switch(&self) -> Result<&Switch, OutageError> {
+        self.switch.as_ref().ok_or(OutageError::NoSwitch)
+    }
+
+    /// The current condition, and how it is applied (`proxy` or `in-store`).
+    pub(crate) fn condition(&self) -> Result<(DbCondition, &'static str), OutageError> {
+        let switch = self.require_switch()?;
+        Ok((switch.current(), switch.via()))
+    }
+
+    /// Puts the database in `condition`, as the admin API asks.
+    pub(crate) fn set_condition(&self, condition: DbCondition) -> Result<(), OutageError> {
+        let switch = self.require_switch()?;
+        tracing::info!(?condition, via = switch.via(), "database condition set");
+        switch.set(condition);
+        Ok(())
+    }
+
+    /// What requests meet while the database is unavailable.
+    pub(crate) fn mode(&self) -> OnDbOffline {
+        self.policy().mode
+    }
+
+    /// Whether writes are queued while the database is unavailable.
+    pub(crate) fn queueing(&self) -> bool {
+        self.mode() == OnDbOffline::Queue
+    }
+
+    /// Switches between failing fast and queueing.
+    pub(crate) fn set_mode(&self, mode: OnDbOffline) -> Result<(), OutageError> {
+        if mode == OnDbOffline::Queue && !self.can_queue {
+            return Err(OutageError::NoOutbox);
+        }
+        self.policy().mode = mode;
+        Ok(())
+    }
+
+    /// A provider state's outage: the database offline, met by `mode`, until [`Self::end`].
+    pub(crate) fn hold_offline(&self, mode: OnDbOffline) -> Result<(), OutageError> {
+        let switch = self.require_switch()?;
+        if mode == OnDbOffline::Queue && !self.can_queue {
+            return Err(OutageError::NoOutbox);
+        }
+        let mut policy = self.policy();
+        let before = policy.held_from.unwrap_or(policy.mode);
+        policy.mode = mode;
+        policy.held_from = Some(before);
+        switch.set(DbCondition::Offline);
+        Ok(())
+    }
+
+    /// Whether a provider state holds the database offline.
+    pub(crate) fn held(&self) -> bool {
+        self.policy().held_from.is_some()
+    }
+
+    /// Ends any outage: the database back online. A provider state's hold is released and
+    /// `true` returned; its mode is put back by [`Self::restore_mode`] once the caller has let
+    /// the writes queued during it drain.
+    pub(crate) fn end(&self) -> bool {
+        if let Some(switch) = &self.switch {
+            switch.set(DbCondition::Online);
+        }
+        self.policy().held_from.is_some()
+    }
+
+    /// After [`Self::end`]: the mode from before the provider state's hold.
+    pub(crate) fn restore_mode(&self) {
+        let mut policy = self.policy();
+        if let Some(before) = policy.held_from.take() {
+            policy.mode = before;
+        }
+    }
+
+    /// Lifts a provider state's hold for a moment (to write its LPA), or does nothing.
+    pub(crate) fn lift(&self) -> Option<Lifted<'_>> {
+        let switch = self.switch.as_ref().filter(|_| self.held())?;
+        switch.set(DbCondition::Online);
+        Some(Lifted { switch })
+    }
+}
+
+/// A provider state's outage lifted for a moment; back offline when dropped.
+#[derive(Debug)]
+pub(crate) struct Lifted<'a> {
+    switch: &'a Switch,
+}
+
+impl Drop for Lifted<'_> {
+    fn drop(&mut self) {
+        self.switch.set(DbCondition::Offline);
+    }
+}
+
 /// A fresh in-memory store whose calls obey the database condition.
-pub fn memory(timeout: Duration) -> (Arc<dyn Store>, DatabaseFaults) {
+pub fn memory(timeout: Duration) -> (Arc<dyn Store>, Switch) {
     let cell = ConditionCell::default();
     let store = FaultyStore::new(Arc::new(MemoryStore::new()), cell.clone(), timeout);
-    (Arc::new(store), DatabaseFaults::InStore(cell))
+    (Arc::new(store), Switch(Via::InStore(cell)))
 }
 
 /// The Postgres store for `database_url`, connected through a TCP proxy the admin API controls.
 pub async fn postgres_via_proxy(
     database_url: &str,
     timeout: Duration,
-) -> anyhow::Result<(Arc<dyn Store>, DatabaseFaults)> {
+) -> anyhow::Result<(Arc<dyn Store>, Switch)> {
     let options: PgConnectOptions = database_url
         .parse()
         .context("Failed to parse the database URL")?;
@@ -80,7 +245,7 @@ pub async fn postgres_via_proxy(
     url.set_port(Some(proxy.local_addr().port()))
         .map_err(|()| anyhow::anyhow!("The database URL cannot take a port"))?;
     let store = PostgresStore::connect_lazy(url.as_str(), timeout)?;
-    Ok((Arc::new(store), DatabaseFaults::Proxy(Arc::new(proxy))))
+    Ok((Arc::new(store), Switch(Via::Proxy(Arc::new(proxy)))))
 }
 
 fn parse_url(url: &str) -> anyhow::Result<url::Url> {

@@ -25,7 +25,7 @@ const TICK: Duration = Duration::from_millis(20);
 
 /// The proxy; dropping it stops it.
 #[derive(Debug)]
-pub struct DbProxy {
+pub(crate) struct DbProxy {
     address: SocketAddr,
     condition: watch::Sender<Timed>,
     accept_loop: JoinHandle<()>,
@@ -33,7 +33,7 @@ pub struct DbProxy {
 
 impl DbProxy {
     /// Starts a proxy on `127.0.0.1:0` forwarding to `upstream` (`host:port`).
-    pub async fn start(upstream: String) -> std::io::Result<Self> {
+    pub(crate) async fn start(upstream: String) -> std::io::Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
         let (condition, watcher) = watch::channel(Timed::now(DbCondition::Online));
@@ -46,17 +46,17 @@ impl DbProxy {
     }
 
     /// Where the simulator should connect.
-    pub fn local_addr(&self) -> SocketAddr {
+    pub(crate) fn local_addr(&self) -> SocketAddr {
         self.address
     }
 
     /// Puts the database in `condition` from now on.
-    pub fn set_condition(&self, condition: DbCondition) {
+    pub(crate) fn set_condition(&self, condition: DbCondition) {
         self.condition.send_replace(Timed::now(condition));
     }
 
     /// The current condition.
-    pub fn condition(&self) -> DbCondition {
+    pub(crate) fn condition(&self) -> DbCondition {
         self.condition.borrow().condition.clone()
     }
 }

@@ -12,16 +12,16 @@ use crate::store::{ChangeRecord, Event, NewLpa, Store, StoreError, UpdateFn};
 
 /// A shared, settable condition.
 #[derive(Clone, Debug, Default)]
-pub struct ConditionCell(Arc<RwLock<Option<Timed>>>);
+pub(crate) struct ConditionCell(Arc<RwLock<Option<Timed>>>);
 
 impl ConditionCell {
     /// Sets `condition` from now on.
-    pub fn set(&self, condition: DbCondition) {
+    pub(crate) fn set(&self, condition: DbCondition) {
         *self.0.write().unwrap_or_else(|p| p.into_inner()) = Some(Timed::now(condition));
     }
 
     /// The current condition.
-    pub fn get(&self) -> DbCondition {
+    pub(crate) fn get(&self) -> DbCondition {
         self.0
             .read()
             .unwrap_or_else(|p| p.into_inner())
@@ -41,7 +41,7 @@ impl ConditionCell {
 
 /// Any store, behind a database condition.
 #[derive(Debug)]
-pub struct FaultyStore {
+pub(crate) struct FaultyStore {
     inner: Arc<dyn Store>,
     condition: ConditionCell,
     timeout: Duration,
@@ -49,7 +49,7 @@ pub struct FaultyStore {
 
 impl FaultyStore {
     /// `inner`, answering as a database in `condition` would, with calls bounded by `timeout`.
-    pub fn new(inner: Arc<dyn Store>, condition: ConditionCell, timeout: Duration) -> Self {
+    pub(crate) fn new(inner: Arc<dyn Store>, condition: ConditionCell, timeout: Duration) -> Self {
         Self {
             inner,
             condition,

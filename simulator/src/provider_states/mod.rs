@@ -40,21 +40,15 @@
 
 mod fixture;
 
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::create;
-use crate::gateway::{Gateway, OnDbOffline};
+use crate::gateway::Gateway;
 use crate::model::{Lpa, Timestamp};
-use crate::outage::{DatabaseFaults, DbCondition};
+use crate::outage::OnDbOffline;
 use crate::store::StoreError;
 use crate::update::{Context, UpdateRequest};
-
-/// How long a teardown of a queued-writes state waits for the outbox to be applied.
-const DRAIN_BOUND: Duration = Duration::from_secs(10);
 
 /// What the verifier posts to the state-change URL.
 #[derive(Clone, Debug, Deserialize)]
@@ -265,29 +259,17 @@ pub const KNOWN_STATES: &[&str] = &[
     "the LPA database is offline and writes are queued",
 ];
 
-/// Whether a provider state holds the database offline, with the outage mode to go back to
-/// when it ends; shared by every request of one simulator.
-pub(crate) type StateOutage = Arc<Mutex<Option<OnDbOffline>>>;
-
-/// Sets up and tears down provider states on one simulator.
-#[derive(Debug)]
-pub(crate) struct ProviderStates<'a> {
-    gateway: &'a Gateway,
-    database: Option<&'a DatabaseFaults>,
-    outage: &'a StateOutage,
+/// Sets up and tears down provider states on one simulator; made once, shared by every
+/// request. The database's outage goes through the gateway's one owner of it, as the admin
+/// API's does.
+#[derive(Clone, Debug)]
+pub(crate) struct ProviderStates {
+    gateway: Gateway,
 }
 
-impl<'a> ProviderStates<'a> {
-    pub(crate) fn new(
-        gateway: &'a Gateway,
-        database: Option<&'a DatabaseFaults>,
-        outage: &'a StateOutage,
-    ) -> Self {
-        Self {
-            gateway,
-            database,
-            outage,
-        }
+impl ProviderStates {
+    pub(crate) fn new(gateway: Gateway) -> Self {
+        Self { gateway }
     }
 
     /// Applies a state change; answers the values a pact may inject (`uid`).
@@ -301,121 +283,46 @@ impl<'a> ProviderStates<'a> {
             // states are set up in the pact's order, so its database state comes after its
             // LPA states.
             (State::Lpa { uid, setup }, Action::Setup) => {
-                self.back_to_normal().await;
+                self.gateway.end_outage().await;
                 self.set_up_lpa(&change.state, &uid, &setup).await?;
                 Ok(json!({ "uid": uid }))
             }
             (State::NoLpa { uid }, Action::Setup) => {
-                self.back_to_normal().await;
+                self.gateway.end_outage().await;
                 self.remove(&change.state, &uid).await?;
                 Ok(json!({ "uid": uid }))
             }
             (State::Nothing, Action::Setup) => {
-                self.back_to_normal().await;
+                self.gateway.end_outage().await;
                 Ok(json!({}))
             }
             (State::Lpa { uid, .. } | State::NoLpa { uid }, Action::Teardown) => {
-                self.with_database_online(self.remove(&change.state, &uid))
-                    .await?;
+                // An LPA state torn down while a database state holds lifts the outage for
+                // the moment it writes.
+                let lifted = self.gateway.outage().lift();
+                let removed = self.remove(&change.state, &uid).await;
+                drop(lifted);
+                removed?;
                 Ok(json!({ "uid": uid }))
             }
             (State::DatabaseOffline { queued }, Action::Setup) => {
-                self.take_database_offline(queued)?;
+                let mode = if queued {
+                    OnDbOffline::Queue
+                } else {
+                    OnDbOffline::FailFast
+                };
+                self.gateway
+                    .outage()
+                    .hold_offline(mode)
+                    .map_err(|e| StateError::Unsupported(e.to_string()))?;
                 Ok(json!({}))
             }
             (State::DatabaseOffline { .. }, Action::Teardown) => {
-                self.bring_database_back().await;
+                self.gateway.end_outage().await;
                 Ok(json!({}))
             }
             (State::Nothing, Action::Teardown) => Ok(json!({})),
         }
-    }
-
-    /// Ends any database state, as `POST /__admin/reset` does.
-    pub(crate) async fn reset(&self) {
-        self.bring_database_back().await;
-    }
-
-    /// Ends any outage, whether a state or the admin API made it, and puts the mode back.
-    async fn back_to_normal(&self) {
-        self.bring_database_back().await;
-        if let Some(faults) = self.database {
-            faults.set(DbCondition::Online);
-        }
-    }
-
-    fn faults(&self) -> Result<&DatabaseFaults, StateError> {
-        self.database.ok_or_else(|| {
-            StateError::Unsupported(
-                "this simulator was started without database faults, so it cannot take its database offline"
-                    .to_owned(),
-            )
-        })
-    }
-
-    fn take_database_offline(&self, queued: bool) -> Result<(), StateError> {
-        let faults = self.faults()?;
-        let mut outage = self.outage.lock().unwrap_or_else(|p| p.into_inner());
-        let mode_before = outage.unwrap_or_else(|| self.gateway.mode());
-        let mode = if queued {
-            OnDbOffline::Queue
-        } else {
-            OnDbOffline::FailFast
-        };
-        self.gateway
-            .set_mode(mode)
-            .map_err(|reason| StateError::Unsupported(reason.to_owned()))?;
-        faults.set(DbCondition::Offline);
-        *outage = Some(mode_before);
-        Ok(())
-    }
-
-    async fn bring_database_back(&self) {
-        let taken = self.outage.lock().unwrap_or_else(|p| p.into_inner()).take();
-        let Some(mode_before) = taken else {
-            return;
-        };
-        if let Some(faults) = self.database {
-            faults.set(DbCondition::Online);
-        }
-        // Writes accepted during the state are applied before the next interaction, so none
-        // lands in the middle of it.
-        if let Some(outbox) = self.gateway.outbox() {
-            let deadline = tokio::time::Instant::now() + DRAIN_BOUND;
-            while outbox.pending_count() > 0 && tokio::time::Instant::now() < deadline {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-            if outbox.pending_count() > 0 {
-                tracing::warn!(
-                    pending = outbox.pending_count(),
-                    "writes queued during a provider state are still pending"
-                );
-            }
-        }
-        if self.gateway.set_mode(mode_before).is_err() {
-            tracing::warn!(?mode_before, "could not restore the outage mode");
-        }
-    }
-
-    /// Runs `work` with the database online, putting back a state's outage afterwards.
-    async fn with_database_online<T>(
-        &self,
-        work: impl Future<Output = Result<T, StateError>>,
-    ) -> Result<T, StateError> {
-        let held = self
-            .outage
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_some();
-        let lifted = self.database.filter(|_| held);
-        if let Some(faults) = lifted {
-            faults.set(DbCondition::Online);
-        }
-        let result = work.await;
-        if let Some(faults) = lifted {
-            faults.set(DbCondition::Offline);
-        }
-        result
     }
 
     async fn remove(&self, state: &str, uid: &str) -> Result<(), StateError> {

@@ -28,7 +28,7 @@ use super::AppState;
 use super::extract::AdminJson;
 use crate::error::ApiError;
 use crate::model::FieldError;
-use crate::outage::DbCondition;
+use crate::outage::{DbCondition, OutageError};
 use crate::outbox::OperationState;
 
 /// The admin routes, without their access rule (see [`super::control`]).
@@ -130,19 +130,18 @@ async fn clear_requests(State(state): State<AppState>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-fn no_database_faults() -> ApiError {
-    ApiError::Invalid(vec![FieldError::new(
-        "/",
-        "this simulator was started without database faults",
-    )])
+fn no_switch(error: OutageError) -> ApiError {
+    ApiError::Invalid(vec![FieldError::new("/", error.to_string())])
+}
+
+fn condition(state: &AppState) -> Result<Json<Value>, ApiError> {
+    let (condition, via) = state.gateway.outage().condition().map_err(no_switch)?;
+    Ok(Json(json!({"condition": condition, "via": via})))
 }
 
 /// `GET /__admin/database`.
 async fn database(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let faults = state.database.as_ref().ok_or_else(no_database_faults)?;
-    Ok(Json(
-        json!({"condition": faults.current(), "via": faults.via()}),
-    ))
+    condition(&state)
 }
 
 /// `PUT /__admin/database`: `{"state": "online" | "offline" | "hung"}`,
@@ -151,30 +150,21 @@ async fn set_database(
     State(state): State<AppState>,
     AdminJson(condition): AdminJson<DbCondition>,
 ) -> Result<Json<Value>, ApiError> {
-    let faults = state.database.as_ref().ok_or_else(no_database_faults)?;
     condition
         .validate()
         .map_err(|reason| ApiError::Invalid(vec![FieldError::new("/", reason)]))?;
-    tracing::info!(?condition, via = faults.via(), "database condition set");
-    faults.set(condition);
-    Ok(Json(
-        json!({"condition": faults.current(), "via": faults.via()}),
-    ))
+    state
+        .gateway
+        .outage()
+        .set_condition(condition)
+        .map_err(no_switch)?;
+    self::condition(&state)
 }
 
 /// `POST /__admin/reset`.
 async fn reset(State(state): State<AppState>) -> StatusCode {
-    if let Some(faults) = &state.database {
-        faults.set(DbCondition::Online);
-    }
+    state.gateway.end_outage().await;
     state.faults.reset();
-    crate::provider_states::ProviderStates::new(
-        &state.gateway,
-        state.database.as_ref(),
-        &state.state_outage,
-    )
-    .reset()
-    .await;
     state.journal.clear();
     StatusCode::NO_CONTENT
 }

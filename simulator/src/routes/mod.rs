@@ -24,25 +24,33 @@ use crate::error::{self, ApiError};
 use crate::fault::{self, Faults};
 use crate::gateway::Gateway;
 use crate::journal::Journal;
-use crate::outage::DatabaseFaults;
-use crate::provider_states::StateOutage;
+use crate::provider_states::ProviderStates;
 use crate::serve::ClientLimits;
 
 /// What every handler shares.
 #[derive(Clone, Debug)]
 pub(crate) struct AppState {
     pub(crate) gateway: Gateway,
+    /// Made once from the gateway; see [`AppState::with_gateway`].
+    pub(crate) provider_states: ProviderStates,
     pub(crate) verifier: Verifier,
     pub(crate) body_limit: usize,
     pub(crate) journal: Journal,
-    pub(crate) database: Option<DatabaseFaults>,
     pub(crate) faults: Faults,
-    pub(crate) state_outage: StateOutage,
     pub(crate) admin: AdminAccess,
     pub(crate) limits: ClientLimits,
     /// Where callers reach this simulator, for the URLs it hands out (presigned images),
     /// without a trailing `/`.
     pub(crate) public_url: Arc<str>,
+}
+
+impl AppState {
+    /// The state with `gateway`, and the provider states over it.
+    pub(crate) fn with_gateway(mut self, gateway: Gateway) -> Self {
+        self.provider_states = ProviderStates::new(gateway.clone());
+        self.gateway = gateway;
+        self
+    }
 }
 
 impl FromRef<AppState> for Verifier {

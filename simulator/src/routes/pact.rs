@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::extract::AdminJson;
 use crate::error::ApiError;
-use crate::provider_states::{KNOWN_STATES, ProviderStates, StateChange, StateError};
+use crate::provider_states::{KNOWN_STATES, StateChange, StateError};
 
 /// The state-change routes, without their access rule (see [`super::control`]).
 pub(crate) fn router() -> Router<AppState> {
@@ -38,17 +38,21 @@ async fn change(
         },
         other => other,
     })?;
-    let states = ProviderStates::new(&state.gateway, state.database.as_ref(), &state.state_outage);
-    states.change(&change).await.map(Json).map_err(|e| match e {
-        StateError::Unknown(_) | StateError::Unsupported(_) => ApiError::Explained {
-            detail: e.to_string(),
-            errors: Vec::new(),
-        },
-        StateError::Failed { .. } => ApiError::Refused {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            detail: e.to_string(),
-        },
-    })
+    state
+        .provider_states
+        .change(&change)
+        .await
+        .map(Json)
+        .map_err(|e| match e {
+            StateError::Unknown(_) | StateError::Unsupported(_) => ApiError::Explained {
+                detail: e.to_string(),
+                errors: Vec::new(),
+            },
+            StateError::Failed { .. } => ApiError::Refused {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                detail: e.to_string(),
+            },
+        })
 }
 
 /// `GET /__pact/provider-states`.
