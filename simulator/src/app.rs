@@ -247,3 +247,41 @@ impl Simulator {
         served.into_iter().collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::{Method, Request, StatusCode};
+    use serde_json::json;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn every_route_a_fault_selector_accepts_is_served_by_the_api_under_that_name() {
+        for route in crate::fault::ROUTES {
+            let faults = Faults::default();
+            faults
+                .add_json(
+                    &json!({"kind": "status", "status": 418, "selector": {"route": route}}),
+                    "",
+                )
+                .expect("the fault selector accepts the route");
+            let router = Simulator::in_memory().with_faults(faults).router();
+            let path = route.replace("{uid}", "M-0000-1111-2222");
+            let mut statuses = Vec::new();
+            for method in [Method::GET, Method::POST] {
+                let request = Request::builder()
+                    .method(method)
+                    .uri(&path)
+                    .body(Body::empty())
+                    .unwrap();
+                statuses.push(router.clone().oneshot(request).await.unwrap().status());
+            }
+            assert!(
+                statuses.contains(&StatusCode::IM_A_TEAPOT),
+                "{route}: the router does not serve it as that route ({statuses:?})"
+            );
+        }
+    }
+}

@@ -1,25 +1,11 @@
 //! Pact provider states: what the verifier asks the simulator to set up before an
 //! interaction, and to tear down after it (`POST /__pact/provider-states`).
 //!
-//! The states, with `{uid}` either in the name or in the `uid` parameter:
-//!
-//! | state | set-up |
-//! | --- | --- |
-//! | `An LPA with UID {uid} exists` | the real provider's fixture LPA, under `{uid}` |
-//! | `An LPA with UID {uid} exists and has changes` | the fixture, then the real provider's correction (donor's last name Zoller → Perkins) |
-//! | `An LPA with UID {uid} does not exist` | nothing under `{uid}` |
-//! | `An LPA with UID {uid} exists and has an attorney with UID {attorneyUid}` | the fixture, its attorney with that actor UID |
-//! | `An LPA with UID {uid} exists and has a trust corporation with UID {trustCorporationUid}` | the fixture, its trust corporation with that actor UID |
-//! | `An LPA with UID {uid} exists and its attorneys act jointly for some decisions and severally for others` | the fixture with those decisions and their details |
-//! | `An LPA with UID {uid} exists and has been signed by everyone` (or `… has been signed`) | the fixture with every signature |
-//! | `An LPA with UID {uid} is in the statutory waiting period` | signed, then the waiting period |
-//! | `A registered LPA with UID {uid} exists` (or `An LPA with UID {uid} is registered`) | the waiting period, then registered |
-//! | `A registered paper LPA with UID {uid} exists with scanned restrictions and conditions` | a paper fixture with restrictions and one scanned page, registered |
-//! | `the LPA database is offline` | the database offline for real (proxy or store), fail-fast |
-//! | `the LPA database is offline and writes are queued` | offline, and queue mode (needs an outbox) |
-//!
-//! Parameters in braces may also come as state parameters (`uid`, `attorneyUid`,
-//! `trustCorporationUid`), which win over the name.
+//! The states are listed once, in [`CATALOGUE`]: each a pattern (with `{uid}` and the other
+//! parameters in braces) and what it sets up. The state names are read against those
+//! patterns, `GET /__pact/provider-states` lists them, and the README's table is generated
+//! from them (a test fails when they disagree). Parameters in braces may also come as state
+//! parameters (`uid`, `attorneyUid`, `trustCorporationUid`), which win over the name.
 //!
 //! The first three are the real provider's (§8.3 of the domain notes). Unlike the real
 //! provider, which maps each UID to a fresh random one because its storage keeps state between
@@ -138,12 +124,6 @@ pub enum Stage {
     Registered,
 }
 
-const LPA_PREFIX: &str = "An LPA with UID ";
-const REGISTERED_PREFIX: &str = "A registered LPA with UID ";
-const REGISTERED_PAPER_PREFIX: &str = "A registered paper LPA with UID ";
-const ATTORNEY_SUFFIX: &str = "exists and has an attorney with UID ";
-const TRUST_CORPORATION_SUFFIX: &str = "exists and has a trust corporation with UID ";
-
 /// Why a state change could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
@@ -163,69 +143,193 @@ pub enum StateError {
     },
 }
 
-impl State {
-    /// Reads a state from the verifier's request.
-    pub fn parse(change: &StateChange) -> Result<Self, StateError> {
-        let name = change.state.trim();
-        match name {
-            "" => return Ok(Self::Nothing),
-            "the LPA database is offline" => return Ok(Self::DatabaseOffline { queued: false }),
-            "the LPA database is offline and writes are queued" => {
-                return Ok(Self::DatabaseOffline { queued: true });
-            }
-            _ => {}
-        }
-        let unknown = || StateError::Unknown(name.to_owned());
-        let (prefix, rest) = [REGISTERED_PAPER_PREFIX, REGISTERED_PREFIX, LPA_PREFIX]
-            .into_iter()
-            .find_map(|prefix| name.strip_prefix(prefix).map(|rest| (prefix, rest)))
-            .ok_or_else(unknown)?;
-        let (named_uid, suffix) = rest.split_once(' ').ok_or_else(unknown)?;
-        let uid = param(change, "uid", named_uid)?;
-        let setup = match (prefix, suffix) {
-            (REGISTERED_PAPER_PREFIX, "exists with scanned restrictions and conditions") => {
-                LpaSetup {
-                    paper_with_scans: true,
-                    ..LpaSetup::at(Stage::Registered)
+/// One state the simulator knows: its pattern, what holds once it is set up, and how.
+#[derive(Debug)]
+pub struct Known {
+    /// The state's name, with parameters in braces: `An LPA with UID {uid} exists`.
+    pub pattern: &'static str,
+    /// What holds once it is set up, for people.
+    pub holds: &'static str,
+    makes: Makes,
+}
+
+/// How a known state is made.
+#[derive(Clone, Copy, Debug)]
+enum Makes {
+    /// The fixture LPA at a stage, shaped as the state says.
+    Lpa(Stage, Shape),
+    /// No LPA.
+    NoLpa,
+    /// The database offline; writes queued when `true`.
+    Offline(bool),
+}
+
+/// What the fixture LPA of a state looks like besides its stage.
+#[derive(Clone, Copy, Debug)]
+enum Shape {
+    Plain,
+    /// Its attorney carries the `{attorneyUid}` of the name.
+    Attorney,
+    /// Its trust corporation carries the `{trustCorporationUid}` of the name.
+    TrustCorporation,
+    MixedDecisions,
+    PaperWithScans,
+}
+
+/// Every state the simulator knows, in the order they are listed.
+pub const CATALOGUE: &[Known] = &[
+    Known {
+        pattern: "An LPA with UID {uid} exists",
+        holds: "the real provider's fixture LPA (personal welfare, online, attorney and trust corporation on paper, certificate provider on paper, nobody signed)",
+        makes: Makes::Lpa(Stage::Created, Shape::Plain),
+    },
+    Known {
+        pattern: "An LPA with UID {uid} does not exist",
+        holds: "nothing under `uid`",
+        makes: Makes::NoLpa,
+    },
+    Known {
+        pattern: "An LPA with UID {uid} exists and has changes",
+        holds: "the fixture, with one `CORRECTION` (donor last name Zoller to Perkins)",
+        makes: Makes::Lpa(Stage::WithChanges, Shape::Plain),
+    },
+    Known {
+        pattern: "An LPA with UID {uid} exists and has an attorney with UID {attorneyUid}",
+        holds: "the fixture, its attorney with that actor UID",
+        makes: Makes::Lpa(Stage::Created, Shape::Attorney),
+    },
+    Known {
+        pattern: "An LPA with UID {uid} exists and has a trust corporation with UID {trustCorporationUid}",
+        holds: "the fixture, its trust corporation with that actor UID",
+        makes: Makes::Lpa(Stage::Created, Shape::TrustCorporation),
+    },
+    Known {
+        pattern: "An LPA with UID {uid} exists and its attorneys act jointly for some decisions and severally for others",
+        holds: "two attorneys deciding that way, with the details",
+        makes: Makes::Lpa(Stage::Created, Shape::MixedDecisions),
+    },
+    Known {
+        pattern: "An LPA with UID {uid} exists and has been signed by everyone",
+        holds: "in progress, every signature in place",
+        makes: Makes::Lpa(Stage::Signed, Shape::Plain),
+    },
+    Known {
+        pattern: "An LPA with UID {uid} exists and has been signed",
+        holds: "the same as `... has been signed by everyone`",
+        makes: Makes::Lpa(Stage::Signed, Shape::Plain),
+    },
+    Known {
+        pattern: "An LPA with UID {uid} is in the statutory waiting period",
+        holds: "signed by everyone, waiting",
+        makes: Makes::Lpa(Stage::Waiting, Shape::Plain),
+    },
+    Known {
+        pattern: "A registered LPA with UID {uid} exists",
+        holds: "the fixture, registered",
+        makes: Makes::Lpa(Stage::Registered, Shape::Plain),
+    },
+    Known {
+        pattern: "An LPA with UID {uid} is registered",
+        holds: "the same as `A registered LPA with UID {uid} exists`",
+        makes: Makes::Lpa(Stage::Registered, Shape::Plain),
+    },
+    Known {
+        pattern: "A registered paper LPA with UID {uid} exists with scanned restrictions and conditions",
+        holds: "registered, paper, restrictions `My attorneys must not sell my home` and one scanned page",
+        makes: Makes::Lpa(Stage::Registered, Shape::PaperWithScans),
+    },
+    Known {
+        pattern: "the LPA database is offline",
+        holds: "the store's database is away for real (proxy or store) and the store fails fast: `503` with `Retry-After`",
+        makes: Makes::Offline(false),
+    },
+    Known {
+        pattern: "the LPA database is offline and writes are queued",
+        holds: "the same outage in queue mode: writes answer `202` with an operation id",
+        makes: Makes::Offline(true),
+    },
+];
+
+/// The catalogue as a Markdown table, as the README shows it.
+pub fn catalogue_table() -> String {
+    let mut table = String::from("| state | what holds |\n| --- | --- |\n");
+    for known in CATALOGUE {
+        table.push_str(&format!("| `{}` | {} |\n", known.pattern, known.holds));
+    }
+    table
+}
+
+impl Known {
+    /// The parameters of `name` when it is this state: `None` when it is not.
+    fn matches(&self, name: &str) -> Option<Vec<(&'static str, String)>> {
+        let mut captured = Vec::new();
+        let mut rest = name;
+        let mut pattern = self.pattern;
+        loop {
+            match pattern.find('{') {
+                None => return (rest == pattern).then_some(captured),
+                Some(open) => {
+                    rest = rest.strip_prefix(&pattern[..open])?;
+                    let close = open + pattern[open..].find('}')?;
+                    let key = &pattern[open + 1..close];
+                    pattern = &pattern[close + 1..];
+                    // A value runs to the next literal part (or the end) and has no spaces.
+                    let next = pattern.find('{').map_or(pattern, |i| &pattern[..i]);
+                    let end = if next.is_empty() {
+                        rest.len()
+                    } else {
+                        rest.find(next)?
+                    };
+                    let value = &rest[..end];
+                    if value.is_empty() || value.contains(char::is_whitespace) {
+                        return None;
+                    }
+                    captured.push((key, value.to_owned()));
+                    rest = &rest[end..];
                 }
             }
-            (REGISTERED_PREFIX, "exists") | (LPA_PREFIX, "is registered") => {
-                LpaSetup::at(Stage::Registered)
-            }
-            (LPA_PREFIX, "does not exist") => return Ok(Self::NoLpa { uid }),
-            (LPA_PREFIX, "exists") => LpaSetup::at(Stage::Created),
-            (LPA_PREFIX, "exists and has changes") => LpaSetup::at(Stage::WithChanges),
-            (
-                LPA_PREFIX,
-                "exists and has been signed" | "exists and has been signed by everyone",
-            ) => LpaSetup::at(Stage::Signed),
-            (LPA_PREFIX, "is in the statutory waiting period") => LpaSetup::at(Stage::Waiting),
-            (
-                LPA_PREFIX,
-                "exists and its attorneys act jointly for some decisions and severally for others",
-            ) => LpaSetup {
-                mixed_decisions: true,
-                ..LpaSetup::default()
-            },
-            (LPA_PREFIX, suffix) if suffix.starts_with(ATTORNEY_SUFFIX) => LpaSetup {
-                attorney_uid: Some(param(
-                    change,
-                    "attorneyUid",
-                    &suffix[ATTORNEY_SUFFIX.len()..],
-                )?),
-                ..LpaSetup::default()
-            },
-            (LPA_PREFIX, suffix) if suffix.starts_with(TRUST_CORPORATION_SUFFIX) => LpaSetup {
-                trust_corporation_uid: Some(param(
-                    change,
-                    "trustCorporationUid",
-                    &suffix[TRUST_CORPORATION_SUFFIX.len()..],
-                )?),
-                ..LpaSetup::default()
-            },
-            _ => return Err(unknown()),
+        }
+    }
+}
+
+impl State {
+    /// Reads a state from the verifier's request, against the [`CATALOGUE`].
+    pub fn parse(change: &StateChange) -> Result<Self, StateError> {
+        let name = change.state.trim();
+        if name.is_empty() {
+            return Ok(Self::Nothing);
+        }
+        let (known, captured) = CATALOGUE
+            .iter()
+            .find_map(|known| known.matches(name).map(|captured| (known, captured)))
+            .ok_or_else(|| StateError::Unknown(name.to_owned()))?;
+        let value = |key: &str| -> Result<String, StateError> {
+            let named = captured
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or("", |(_, v)| v.as_str());
+            param(change, key, named)
         };
-        Ok(Self::Lpa { uid, setup })
+        Ok(match known.makes {
+            Makes::Offline(queued) => Self::DatabaseOffline { queued },
+            Makes::NoLpa => Self::NoLpa { uid: value("uid")? },
+            Makes::Lpa(stage, shape) => {
+                let mut setup = LpaSetup::at(stage);
+                match shape {
+                    Shape::Plain => {}
+                    Shape::Attorney => setup.attorney_uid = Some(value("attorneyUid")?),
+                    Shape::TrustCorporation => {
+                        setup.trust_corporation_uid = Some(value("trustCorporationUid")?);
+                    }
+                    Shape::MixedDecisions => setup.mixed_decisions = true,
+                    Shape::PaperWithScans => setup.paper_with_scans = true,
+                }
+                Self::Lpa {
+                    uid: value("uid")?,
+                    setup,
+                }
+            }
+        })
     }
 }
 
@@ -240,24 +344,6 @@ fn param(change: &StateChange, key: &str, named: &str) -> Result<String, StateEr
         None => Ok(named.to_owned()),
     }
 }
-
-/// The names of every known state, for `GET /__pact/provider-states`.
-pub const KNOWN_STATES: &[&str] = &[
-    "An LPA with UID {uid} exists",
-    "An LPA with UID {uid} exists and has changes",
-    "An LPA with UID {uid} does not exist",
-    "An LPA with UID {uid} exists and has an attorney with UID {attorneyUid}",
-    "An LPA with UID {uid} exists and has a trust corporation with UID {trustCorporationUid}",
-    "An LPA with UID {uid} exists and its attorneys act jointly for some decisions and severally for others",
-    "An LPA with UID {uid} exists and has been signed by everyone",
-    "An LPA with UID {uid} exists and has been signed",
-    "An LPA with UID {uid} is in the statutory waiting period",
-    "A registered LPA with UID {uid} exists",
-    "An LPA with UID {uid} is registered",
-    "A registered paper LPA with UID {uid} exists with scanned restrictions and conditions",
-    "the LPA database is offline",
-    "the LPA database is offline and writes are queued",
-];
 
 /// Sets up and tears down provider states on one simulator; made once, shared by every
 /// request. The database's outage goes through the gateway's one owner of it, as the admin
@@ -492,13 +578,53 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_lists_the_catalogue() {
+        const START: &str = "<!-- provider-states:start -->\n";
+        const END: &str = "<!-- provider-states:end -->";
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+        let readme = std::fs::read_to_string(&path).expect("the README can be read");
+        let start = readme
+            .find(START)
+            .expect("the README marks the table's start")
+            + START.len();
+        let end = start
+            + readme[start..]
+                .find(END)
+                .expect("the README marks the table's end");
+        let expected = catalogue_table();
+        if std::env::var("LPA_UPDATE_README").as_deref() == Ok("1") {
+            let updated = format!("{}{expected}{}", &readme[..start], &readme[end..]);
+            std::fs::write(&path, updated).expect("the README can be written");
+            return;
+        }
+        assert!(
+            readme[start..end] == expected,
+            "the README's provider-state table disagrees with the catalogue; regenerate it with \
+             LPA_UPDATE_README=1 cargo test -p simulator provider_states\n\nexpected:\n{expected}"
+        );
+    }
+
+    #[test]
+    fn a_state_name_matches_only_its_whole_pattern() {
+        let exists = &CATALOGUE[0];
+        assert!(exists.matches("An LPA with UID M-1 exists").is_some());
+        assert!(
+            exists
+                .matches("An LPA with UID M-1 exists and has changes")
+                .is_none()
+        );
+        assert!(exists.matches("An LPA with UID  exists").is_none());
+        assert!(exists.matches("An LPA with UID M 1 exists").is_none());
+    }
+
+    #[test]
     fn every_known_state_parses() {
-        for name in KNOWN_STATES {
+        for known in CATALOGUE {
             parse(
-                name,
+                known.pattern,
                 &json!({"uid": "M-0000-1111-2222", "attorneyUid": "a", "trustCorporationUid": "t"}),
             )
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+            .unwrap_or_else(|e| panic!("{}: {e}", known.pattern));
         }
     }
 }

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::extract::AdminJson;
 use crate::error::ApiError;
-use crate::provider_states::{KNOWN_STATES, StateChange, StateError};
+use crate::provider_states::{CATALOGUE, StateChange, StateError};
 
 /// The state-change routes, without their access rule (see [`super::control`]).
 pub(crate) fn router() -> Router<AppState> {
@@ -57,5 +57,10 @@ async fn change(
 
 /// `GET /__pact/provider-states`.
 async fn known() -> Json<Value> {
-    Json(json!({ "states": KNOWN_STATES }))
+    let states: Vec<_> = CATALOGUE.iter().map(|known| known.pattern).collect();
+    let catalogue: Vec<_> = CATALOGUE
+        .iter()
+        .map(|known| json!({"state": known.pattern, "holds": known.holds}))
+        .collect();
+    Json(json!({ "states": states, "catalogue": catalogue }))
 }
