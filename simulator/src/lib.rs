@@ -16,6 +16,8 @@
 //! - [`outage`]: real database outages (a TCP proxy before Postgres; the same conditions on
 //!   the in-memory store's calls), set live over the admin API;
 //! - [`outbox`]: queue mode's durable outbox of accepted writes, and their replay;
+//! - [`fixture`]: the one fixture LPA, the real provider's, and the updates that take it to
+//!   later states;
 //! - [`provider_states`]: Pact provider states, so the simulator can be verified against
 //!   consumers' pacts (`/__pact/provider-states`);
 //! - [`journal`]: the recent requests, for the admin API;
@@ -42,6 +44,7 @@ pub mod auth;
 pub mod create;
 pub mod error;
 pub mod fault;
+pub mod fixture;
 mod gateway;
 pub mod journal;
 pub mod model;

@@ -2,16 +2,11 @@
 
 use serde_json::{Value, json};
 
-/// The donor's actor UID in [`online_lpa`].
-pub const DONOR_UID: &str = "34cd75c4-0b52-41e8-9ab1-bd4b2e3d1b8a";
-/// The certificate provider's actor UID.
-pub const CERTIFICATE_PROVIDER_UID: &str = "6808960d-12cf-47c5-a2bc-3177deb8599c";
-/// The attorney's actor UID.
-pub const ATTORNEY_UID: &str = "9ac5cb7c-fc75-40c7-8e53-059f36dbbe3d";
+pub use simulator::fixture::{
+    ATTORNEY_UID, CERTIFICATE_PROVIDER_UID, DONOR_UID, TRUST_CORPORATION_UID,
+};
 /// The replacement attorney's actor UID.
 pub const REPLACEMENT_ATTORNEY_UID: &str = "4f2a1d4c-52cb-4a3e-b6c7-6c1b2b0a7d11";
-/// The trust corporation's actor UID.
-pub const TRUST_CORPORATION_UID: &str = "1d95993a-ffbb-484c-b2fe-f4cca51801da";
 
 /// A fresh UID in the current digits-only format, so tests never collide.
 pub fn new_uid() -> String {
@@ -24,69 +19,29 @@ pub fn new_uid() -> String {
     format!("M-{}-{}-{}", &digits[0..4], &digits[4..8], &digits[8..12])
 }
 
-/// A valid online personal-welfare LPA: the real provider's Pact fixture (donor Homer Zoller,
-/// attorney Jake Vallar, trust corporation "Trust us Corp.", certificate provider on paper),
-/// with a replacement attorney added so replacement rules can be exercised.
+/// A valid online personal-welfare LPA: the one fixture LPA ([`simulator::fixture`], donor
+/// Homer Zoller, attorney Jake Vallar, trust corporation "Trust us Corp.", certificate provider
+/// on paper), with the donor's email, a company number (the store's own tests give the
+/// corporation one) and a replacement attorney added so replacement rules can be exercised.
 pub fn online_lpa() -> Value {
-    json!({
-        "lpaType": "personal-welfare",
-        "channel": "online",
-        "language": "en",
-        "donor": {
-            "uid": DONOR_UID,
-            "firstNames": "Homer",
+    let mut lpa = simulator::fixture::lpa();
+    lpa["donor"]["email"] = json!("homer@example.com");
+    lpa["trustCorporations"][0]["companyNumber"] = json!("666123321");
+    lpa["attorneys"]
+        .as_array_mut()
+        .expect("the fixture has attorneys")
+        .push(json!({
+            "uid": REPLACEMENT_ATTORNEY_UID,
+            "firstNames": "Marge",
             "lastName": "Zoller",
-            "address": {"line1": "79 Bury Rd", "town": "Hampton Lovett", "postcode": "WR9 2PF", "country": "GB"},
-            "dateOfBirth": "1960-04-06",
-            "email": "homer@example.com",
-            "contactLanguagePreference": "en"
-        },
-        "attorneys": [
-            {
-                "uid": ATTORNEY_UID,
-                "firstNames": "Jake",
-                "lastName": "Vallar",
-                "address": {"line1": "71 South Western Terrace", "town": "Milton", "country": "AU"},
-                "dateOfBirth": "2001-01-17",
-                "status": "active",
-                "appointmentType": "original",
-                "channel": "paper"
-            },
-            {
-                "uid": REPLACEMENT_ATTORNEY_UID,
-                "firstNames": "Marge",
-                "lastName": "Zoller",
-                "address": {"line1": "79 Bury Rd", "town": "Hampton Lovett", "country": "GB"},
-                "dateOfBirth": "1962-03-19",
-                "email": "marge@example.com",
-                "status": "inactive",
-                "appointmentType": "replacement",
-                "channel": "online"
-            }
-        ],
-        "trustCorporations": [{
-            "uid": TRUST_CORPORATION_UID,
-            "name": "Trust us Corp.",
-            "companyNumber": "666123321",
-            "address": {"line1": "103 Line 1", "town": "Town", "country": "GB"},
-            "status": "active",
-            "appointmentType": "original",
-            "channel": "paper"
-        }],
-        "certificateProvider": {
-            "uid": CERTIFICATE_PROVIDER_UID,
-            "firstNames": "Some",
-            "lastName": "Provider",
-            "address": {"line1": "71 South Western Terrace", "town": "Milton", "country": "AU"},
-            "email": "",
-            "phone": "070009000",
-            "channel": "paper"
-        },
-        "howAttorneysMakeDecisions": "jointly",
-        "lifeSustainingTreatmentOption": "option-a",
-        "signedAt": "2000-01-02T12:13:14Z",
-        "witnessedByCertificateProviderAt": "2000-01-02T13:13:14Z"
-    })
+            "address": {"line1": "79 Bury Rd", "town": "Hampton Lovett", "country": "GB"},
+            "dateOfBirth": "1962-03-19",
+            "email": "marge@example.com",
+            "status": "inactive",
+            "appointmentType": "replacement",
+            "channel": "online"
+        }));
+    lpa
 }
 
 /// The signatures of the canonical path, in order: certificate provider, attorney, trust
@@ -98,7 +53,7 @@ pub fn signatures() -> Vec<(&'static str, Value)> {
             json!([
                 {"key": "/certificateProvider/signedAt", "old": null, "new": "2024-01-10T09:00:00Z"},
                 {"key": "/certificateProvider/contactLanguagePreference", "old": null, "new": "en"},
-                {"key": "/certificateProvider/email", "old": "", "new": "provider@example.com"},
+                {"key": "/certificateProvider/email", "old": null, "new": "provider@example.com"},
                 {"key": "/certificateProvider/channel", "old": "paper", "new": "online"}
             ]),
         ),

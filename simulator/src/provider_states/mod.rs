@@ -24,17 +24,15 @@
 //! `POST /__admin/reset`; an LPA state torn down while it holds lifts the outage for the moment
 //! it writes.
 
-mod fixture;
-
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::create;
 use crate::gateway::Gateway;
 use crate::model::{Lpa, Timestamp};
 use crate::outage::OnDbOffline;
 use crate::store::StoreError;
 use crate::update::{Context, UpdateRequest};
+use crate::{create, fixture};
 
 /// What the verifier posts to the state-change URL.
 #[derive(Clone, Debug, Deserialize)]

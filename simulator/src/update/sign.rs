@@ -366,11 +366,8 @@ mod tests {
         vec![
             change(&key("/mobile"), json!(null), json!("07700900000")),
             change(&key("/contactLanguagePreference"), json!(null), json!("cy")),
-            change(
-                &key("/companyNumber"),
-                json!("666123321"),
-                json!("575656565"),
-            ),
+            // The fixture's corporation has no number yet, as in the real provider's.
+            change(&key("/companyNumber"), json!(null), json!("575656565")),
             change(
                 &key("/signatories/0/firstNames"),
                 json!(null),

@@ -378,6 +378,7 @@ mod tests {
     #[test]
     fn post_registration_correction_empties_restrictions_it_does_not_name() {
         let mut lpa = fixture::lpa();
+        lpa.donor.email = "homer@example.com".into();
         lpa.restrictions_and_conditions = "Not the house".into();
         let changes = [change(
             "/donor/email",

@@ -157,11 +157,7 @@ mod tests {
         let key = |field: &str| format!("/trustCorporations/{TRUST_CORPORATION_UID}/{field}");
         let changes = [
             change(&key("name"), json!("Trust us Corp."), json!("Trust Us Ltd")),
-            change(
-                &key("companyNumber"),
-                json!("666123321"),
-                json!("666123322"),
-            ),
+            change(&key("companyNumber"), json!(null), json!("666123322")),
             change(
                 &key("signatories/1/firstNames"),
                 json!("Mo"),

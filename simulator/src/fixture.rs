@@ -1,5 +1,7 @@
-//! The LPA the real provider's state handler creates (`mock-apigw/main.go` in
-//! `opg-data-lpa-store`), and the updates that take it to later states.
+//! The one fixture LPA: the one the real provider's state handler creates (`mock-apigw/main.go`
+//! in `opg-data-lpa-store`), and the updates that take it to later states. The provider states
+//! set it up, the unit tests of the update engine start from it, and the test kit's requests
+//! are built on it.
 //!
 //! The values are the real provider's, so a pact written against the real store (whose
 //! matchers were aligned with this data) verifies against the simulator unchanged. The
@@ -11,16 +13,25 @@ use serde_json::{Value, json};
 
 /// Who the state handler acts as: the subject of the JWT the real provider's verification
 /// uses (`scripts/make_jwt.go`), recorded as the author of the changes it makes.
-pub(crate) const AUTHOR: &str = "urn:opg:sirius:users:34";
+pub const AUTHOR: &str = "urn:opg:sirius:users:34";
+
+/// The donor's actor UID.
+pub const DONOR_UID: &str = "34cd75eb-17bc-434a-b922-4772ce3e0439";
+/// The attorney's actor UID.
+pub const ATTORNEY_UID: &str = "cbb60db5-b450-4811-b0af-bca9f789fcfa";
+/// The trust corporation's actor UID.
+pub const TRUST_CORPORATION_UID: &str = "1d95993a-ffbb-484c-b2fe-f4cca51801da";
+/// The certificate provider's actor UID.
+pub const CERTIFICATE_PROVIDER_UID: &str = "4fe2ac67-17cc-4e9b-a9d6-ce30b5f9c82e";
 
 /// The body the real provider PUTs for `An LPA with UID … exists`.
-pub(crate) fn lpa() -> Value {
+pub fn lpa() -> Value {
     json!({
         "lpaType": "personal-welfare",
         "channel": "online",
         "language": "en",
         "donor": {
-            "uid": "34cd75eb-17bc-434a-b922-4772ce3e0439",
+            "uid": DONOR_UID,
             "firstNames": "Homer",
             "lastName": "Zoller",
             "dateOfBirth": "1960-04-06",
@@ -33,7 +44,7 @@ pub(crate) fn lpa() -> Value {
             "contactLanguagePreference": "en"
         },
         "attorneys": [{
-            "uid": "cbb60db5-b450-4811-b0af-bca9f789fcfa",
+            "uid": ATTORNEY_UID,
             "firstNames": "Jake",
             "lastName": "Vallar",
             "dateOfBirth": "2001-01-17",
@@ -43,7 +54,7 @@ pub(crate) fn lpa() -> Value {
             "channel": "paper"
         }],
         "trustCorporations": [{
-            "uid": "1d95993a-ffbb-484c-b2fe-f4cca51801da",
+            "uid": TRUST_CORPORATION_UID,
             "name": "Trust us Corp.",
             "address": {"line1": "103 Line 1", "town": "Town", "country": "GB"},
             "status": "active",
@@ -51,7 +62,7 @@ pub(crate) fn lpa() -> Value {
             "channel": "paper"
         }],
         "certificateProvider": {
-            "uid": "4fe2ac67-17cc-4e9b-a9d6-ce30b5f9c82e",
+            "uid": CERTIFICATE_PROVIDER_UID,
             "firstNames": "Some",
             "lastName": "Provider",
             "phone": "070009000",
@@ -65,8 +76,8 @@ pub(crate) fn lpa() -> Value {
     })
 }
 
-/// The fixture as a state wants it: actor UIDs, decisions, paper with scans.
-pub(crate) fn lpa_for(setup: &super::LpaSetup) -> Value {
+/// The fixture as a provider state wants it: actor UIDs, decisions, paper with scans.
+pub(crate) fn lpa_for(setup: &crate::provider_states::LpaSetup) -> Value {
     let mut lpa = lpa();
     if let Some(uid) = &setup.attorney_uid {
         lpa["attorneys"][0]["uid"] = json!(uid);
@@ -92,7 +103,7 @@ pub(crate) fn lpa_for(setup: &super::LpaSetup) -> Value {
 }
 
 /// `… exists and has changes`: the real provider's correction of the donor's last name.
-pub(crate) fn changes() -> Vec<Value> {
+pub fn changes() -> Vec<Value> {
     vec![json!({"type": "CORRECTION", "changes": [
         {"key": "/donor/lastName", "old": "Zoller", "new": "Perkins"}
     ]})]
@@ -100,7 +111,7 @@ pub(crate) fn changes() -> Vec<Value> {
 
 /// Every signature the fixture needs before it can be registered, as Make and register sends
 /// them (the certificate provider, the attorney, the trust corporation).
-pub(crate) fn signatures() -> Vec<Value> {
+pub fn signatures() -> Vec<Value> {
     vec![
         json!({"type": "CERTIFICATE_PROVIDER_SIGN", "changes": [
             {"key": "/certificateProvider/signedAt", "old": null, "new": "2000-01-03T09:00:00Z"},
@@ -130,14 +141,14 @@ pub(crate) fn signatures() -> Vec<Value> {
 }
 
 /// The signatures, then the statutory waiting period.
-pub(crate) fn waiting() -> Vec<Value> {
+pub fn waiting() -> Vec<Value> {
     let mut steps = signatures();
     steps.push(json!({"type": "STATUTORY_WAITING_PERIOD", "changes": []}));
     steps
 }
 
 /// The waiting period, then registration.
-pub(crate) fn registered() -> Vec<Value> {
+pub fn registered() -> Vec<Value> {
     let mut steps = waiting();
     steps.push(json!({"type": "REGISTER", "changes": []}));
     steps
