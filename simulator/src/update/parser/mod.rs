@@ -6,278 +6,22 @@
 //! over as unexpected. Error sources and details are the real store's, so consumers that
 //! branch on them see the same answers.
 
+//!
+//! Layout: [`value`] (checking `old` and decoding `new`), [`rule`] (required or optional keys,
+//! and validators), and the parser itself here.
+
+mod rule;
+mod value;
+
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::model::FieldError;
-use crate::model::{
-    AttorneyStatus, CanUse, Channel, Date, HowMakeDecisions, HowStepIn, IdentityCheckType, Lang,
-    LifeSustainingTreatment, LpaStatus, Timestamp,
-};
+pub(crate) use rule::{Rule, check};
+pub(crate) use value::FieldValue;
 
 use super::Change;
-
-/// A value an update can set: how `old` is compared with it and how `new` is decoded into it.
-pub(crate) trait FieldValue: Sized {
-    /// True when the `old` of a change matches this (current) value. `null` matches the empty
-    /// or zero value.
-    fn matches_old(&self, old: &Value) -> bool;
-
-    /// Decodes `new` into `self`. `null` leaves `self` unchanged, as Go's decoder does.
-    /// `Err` means `new` has the wrong JSON type.
-    fn decode(&mut self, new: &Value) -> Result<(), ()>;
-}
-
-impl FieldValue for String {
-    fn matches_old(&self, old: &Value) -> bool {
-        match old {
-            Value::Null => self.is_empty(),
-            Value::String(old) => old == self,
-            _ => false,
-        }
-    }
-
-    fn decode(&mut self, new: &Value) -> Result<(), ()> {
-        match new {
-            Value::Null => Ok(()),
-            Value::String(new) => {
-                self.clone_from(new);
-                Ok(())
-            }
-            _ => Err(()),
-        }
-    }
-}
-
-impl FieldValue for bool {
-    fn matches_old(&self, old: &Value) -> bool {
-        match old {
-            Value::Null => !*self,
-            Value::Bool(old) => old == self,
-            _ => false,
-        }
-    }
-
-    fn decode(&mut self, new: &Value) -> Result<(), ()> {
-        match new {
-            Value::Null => Ok(()),
-            Value::Bool(new) => {
-                *self = *new;
-                Ok(())
-            }
-            _ => Err(()),
-        }
-    }
-}
-
-impl FieldValue for Timestamp {
-    fn matches_old(&self, old: &Value) -> bool {
-        match old {
-            Value::Null => self.is_zero(),
-            Value::String(old) if old.is_empty() => self.is_zero(),
-            Value::String(old) => Self::parse(old).is_some_and(|old| old == *self),
-            _ => false,
-        }
-    }
-
-    fn decode(&mut self, new: &Value) -> Result<(), ()> {
-        match new {
-            Value::Null => Ok(()),
-            Value::String(new) => {
-                *self = Self::parse(new).ok_or(())?;
-                Ok(())
-            }
-            _ => Err(()),
-        }
-    }
-}
-
-impl FieldValue for Date {
-    fn matches_old(&self, old: &Value) -> bool {
-        match old {
-            Value::Null => self.is_zero(),
-            Value::String(old) => Self::parse(old) == *self,
-            _ => false,
-        }
-    }
-
-    fn decode(&mut self, new: &Value) -> Result<(), ()> {
-        match new {
-            Value::Null => Ok(()),
-            Value::String(new) => {
-                *self = Self::parse(new);
-                Ok(())
-            }
-            _ => Err(()),
-        }
-    }
-}
-
-macro_rules! string_field_value {
-    ($($ty:ty),+) => {$(
-        impl FieldValue for $ty {
-            fn matches_old(&self, old: &Value) -> bool {
-                match old {
-                    Value::Null => self.is_unset(),
-                    Value::String(old) => old == self.as_str(),
-                    _ => false,
-                }
-            }
-
-            fn decode(&mut self, new: &Value) -> Result<(), ()> {
-                match new {
-                    Value::Null => Ok(()),
-                    Value::String(new) => {
-                        *self = Self::new(new.clone());
-                        Ok(())
-                    }
-                    _ => Err(()),
-                }
-            }
-        }
-    )+};
-}
-
-string_field_value!(
-    AttorneyStatus,
-    CanUse,
-    Channel,
-    HowMakeDecisions,
-    HowStepIn,
-    IdentityCheckType,
-    Lang,
-    LifeSustainingTreatment,
-    LpaStatus
-);
-
-/// A field validator: `Some(detail)` when the decoded value is not acceptable.
-pub(crate) type Validator<T> = fn(&T) -> Option<&'static str>;
-
-/// How a key is read: required or optional, with or without a validator.
-#[derive(Debug)]
-pub(crate) struct Rule<T> {
-    optional: bool,
-    validator: Option<Validator<T>>,
-}
-
-// Written by hand: deriving would require `T: Copy`, but a rule holds only a flag and a
-// function pointer.
-impl<T> Clone for Rule<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<T> Copy for Rule<T> {}
-
-impl<T> Rule<T> {
-    /// The key must be present.
-    pub(crate) fn required() -> Self {
-        Self {
-            optional: false,
-            validator: None,
-        }
-    }
-
-    /// The key may be left out.
-    pub(crate) fn optional() -> Self {
-        Self {
-            optional: true,
-            validator: None,
-        }
-    }
-
-    /// Checks the decoded value with `validator`.
-    pub(crate) fn with_validator(mut self, validator: Validator<T>) -> Self {
-        self.validator = Some(validator);
-        self
-    }
-}
-
-/// Common validators, with the store's messages.
-pub(crate) mod check {
-    use crate::model::{Date, Timestamp};
-
-    /// A string that must not be empty.
-    #[expect(clippy::ptr_arg, reason = "validators are fn(&T) for every field type")]
-    pub(crate) fn not_empty(value: &String) -> Option<&'static str> {
-        value.is_empty().then_some("field is required")
-    }
-
-    /// A string that must be left empty, for keys that only make sense in another mode.
-    #[expect(
-        clippy::ptr_arg,
-        reason = "a validator takes its field's own type, here String"
-    )]
-    pub(crate) fn empty(value: &String) -> Option<&'static str> {
-        (!value.is_empty()).then_some("field must not be provided")
-    }
-
-    /// A timestamp that must be set.
-    pub(crate) fn time_set(value: &Timestamp) -> Option<&'static str> {
-        value.is_zero().then_some("field is required")
-    }
-
-    /// A date that must be set and well formed.
-    pub(crate) fn date_set(value: &Date) -> Option<&'static str> {
-        if value.is_malformed() {
-            Some("invalid format")
-        } else if value.is_zero() {
-            Some("field is required")
-        } else {
-            None
-        }
-    }
-
-    /// An ISO 3166-1 alpha-2 country code (two upper-case letters).
-    #[expect(clippy::ptr_arg, reason = "validators are fn(&T) for every field type")]
-    pub(crate) fn country(value: &String) -> Option<&'static str> {
-        let valid = value.len() == 2 && value.bytes().all(|b| b.is_ascii_uppercase());
-        (!valid).then_some("must be a valid ISO-3166-1 country code")
-    }
-
-    /// Generates `valid`/`valid_or_unset` checks for the string enumerations.
-    macro_rules! enum_checks {
-        ($($ty:ident),+) => {
-            /// One of the type's values.
-            pub(crate) fn valid<T: EnumLike>(value: &T) -> Option<&'static str> {
-                if value.unset() {
-                    Some("field is required")
-                } else if !value.valid() {
-                    Some("invalid value")
-                } else {
-                    None
-                }
-            }
-
-            /// A string enumeration, for [`valid`].
-            pub(crate) trait EnumLike {
-                /// Empty.
-                fn unset(&self) -> bool;
-                /// One of the type's values.
-                fn valid(&self) -> bool;
-            }
-
-            $(impl EnumLike for crate::model::$ty {
-                fn unset(&self) -> bool { self.is_unset() }
-                fn valid(&self) -> bool { self.is_valid() }
-            })+
-        };
-    }
-
-    enum_checks!(
-        AttorneyStatus,
-        CanUse,
-        Channel,
-        HowMakeDecisions,
-        HowStepIn,
-        IdentityCheckType,
-        Lang,
-        LifeSustainingTreatment,
-        LpaStatus
-    );
-}
+use crate::model::FieldError;
 
 #[derive(Clone, Debug)]
 struct Positioned {
@@ -331,15 +75,10 @@ impl Parser {
         target: &mut T,
         rule: Rule<T>,
     ) -> &mut Self {
-        let Some(index) = self.changes.iter().position(|c| c.key == key) else {
-            if !rule.optional {
-                self.missing(key);
-            }
-            return self;
-        };
-        let change = self.changes.remove(index);
-        let matches = target.matches_old(&change.old);
-        self.read(&change, matches, target, rule);
+        if let Some(change) = self.take(key, rule.optional) {
+            let matches = target.matches_old(&change.old);
+            self.read(&change, matches, target, rule);
+        }
         self
     }
 
@@ -352,16 +91,35 @@ impl Parser {
         current: &T,
         rule: Rule<T>,
     ) -> &mut Self {
+        if let Some(change) = self.take(key, rule.optional) {
+            let matches = current.matches_old(&change.old);
+            self.read(&change, matches, target, rule);
+        }
+        self
+    }
+
+    /// The change of `key`, taken out of those left to read; a required key that is not there
+    /// is reported missing.
+    fn take(&mut self, key: &str, optional: bool) -> Option<Positioned> {
         let Some(index) = self.changes.iter().position(|c| c.key == key) else {
-            if !rule.optional {
+            if !optional {
                 self.missing(key);
             }
-            return self;
+            return None;
         };
-        let change = self.changes.remove(index);
-        let matches = current.matches_old(&change.old);
-        self.read(&change, matches, target, rule);
-        self
+        Some(self.changes.remove(index))
+    }
+
+    /// Runs `read` on a parser over `changes`, whose keys are relative to `segment`, and keeps
+    /// its errors.
+    fn nested(&mut self, segment: &str, changes: Vec<Positioned>, read: impl FnOnce(&mut Self)) {
+        let mut sub = Self {
+            root: format!("{}{segment}", self.root),
+            changes,
+            errors: Vec::new(),
+        };
+        read(&mut sub);
+        self.errors.append(&mut sub.errors);
     }
 
     /// Checks one change whose `old` does or does not match, and decodes its `new` into
@@ -406,19 +164,14 @@ impl Parser {
             }
             return self;
         }
-        let mut sub = Self {
-            root: format!("{}{prefix}", self.root),
-            changes: matching
-                .into_iter()
-                .map(|c| Positioned {
-                    key: c.key[prefix.len()..].to_owned(),
-                    ..c
-                })
-                .collect(),
-            errors: Vec::new(),
-        };
-        read(&mut sub);
-        self.errors.append(&mut sub.errors);
+        let relative = matching
+            .into_iter()
+            .map(|c| Positioned {
+                key: c.key[prefix.len()..].to_owned(),
+                ..c
+            })
+            .collect();
+        self.nested(prefix, relative, read);
         self
     }
 
@@ -451,13 +204,7 @@ impl Parser {
         // In the order each segment first appears, as the store's `EachKey` reads them: the
         // first actor named is the one an update is about.
         for (segment, changes) in groups {
-            let mut sub = Self {
-                root: format!("{}/{segment}", self.root),
-                changes,
-                errors: Vec::new(),
-            };
-            read(&segment, &mut sub);
-            self.errors.append(&mut sub.errors);
+            self.nested(&format!("/{segment}"), changes, |sub| read(&segment, sub));
         }
         self
     }
@@ -492,13 +239,7 @@ impl Parser {
                 .push(Positioned { key, ..change });
         }
         for (index, changes) in groups {
-            let mut sub = Self {
-                root: format!("{}/{index}", self.root),
-                changes,
-                errors: Vec::new(),
-            };
-            read(index, &mut sub);
-            self.errors.append(&mut sub.errors);
+            self.nested(&format!("/{index}"), changes, |sub| read(index, sub));
         }
         self
     }
@@ -540,6 +281,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::model::Timestamp;
 
     fn change(key: &str, old: Value, new: Value) -> Change {
         Change::new(key, old, new)
