@@ -25,7 +25,7 @@ use crate::error::ApiError;
 
 /// The admin routes' access rule, decided when the listener's address is known.
 #[derive(Clone, Debug, Default)]
-pub struct AdminAccess {
+pub(crate) struct AdminAccess {
     token: Option<Arc<str>>,
     /// Set when there is no token and the listener is not loopback: the routes are closed.
     closed_on: Option<SocketAddr>,
@@ -33,7 +33,7 @@ pub struct AdminAccess {
 
 impl AdminAccess {
     /// Admin calls need `Authorization: Bearer <token>` when `token` is given.
-    pub fn new(token: Option<String>) -> Self {
+    pub(crate) fn new(token: Option<String>) -> Self {
         Self {
             token: token.filter(|t| !t.is_empty()).map(Arc::from),
             closed_on: None,

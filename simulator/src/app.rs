@@ -1,5 +1,5 @@
 //! The simulator's one entry point: its configuration, the composition of the route groups
-//! ([`crate::routes`]), and running them with the outbox replayer, whether from the binary, a
+//! (`routes`), and running them with the outbox replayer, whether from the binary, a
 //! test or a feature (a bound listener and a shutdown future, as in mini-redis).
 
 use std::future::Future;
@@ -118,7 +118,7 @@ impl Simulator {
     }
 
     /// Admin and provider-state calls need `Authorization: Bearer <token>`; without a token
-    /// they are open on a loopback listener only (see [`crate::access`]).
+    /// they are open on a loopback listener only (see the `access` module).
     pub fn with_admin_token(mut self, token: Option<String>) -> Self {
         self.state.admin = AdminAccess::new(token);
         self
@@ -159,7 +159,7 @@ impl Simulator {
     /// on a plain `lpa-sim serve`; in fail-fast mode nothing is written to it.
     ///
     /// The admin and provider-state routes are open to anonymous callers only when `listener`
-    /// is on a loopback address or an admin token is set ([`crate::access`]).
+    /// is on a loopback address or an admin token is set (the `access` module).
     pub async fn run(
         mut self,
         listener: TcpListener,

@@ -9,33 +9,33 @@ use serde::Serialize;
 use crate::model::Timestamp;
 
 /// How many requests are kept; older ones are forgotten first.
-pub const JOURNAL_CAPACITY: usize = 1000;
+pub(crate) const JOURNAL_CAPACITY: usize = 1000;
 
 /// One request as the simulator saw and answered it.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RecordedRequest {
+pub(crate) struct RecordedRequest {
     /// Position since start, from 1.
-    pub sequence: u64,
+    pub(crate) sequence: u64,
     /// When it arrived.
-    pub at: Timestamp,
+    pub(crate) at: Timestamp,
     /// HTTP method.
-    pub method: String,
+    pub(crate) method: String,
     /// Path, without the query.
-    pub path: String,
+    pub(crate) path: String,
     /// The query's parameter names, without their values (which may hold secrets), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
+    pub(crate) query: Option<String>,
     /// Issuer of a valid JWT, if any: which consumer called.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub issuer: Option<String>,
+    pub(crate) issuer: Option<String>,
     /// Status answered (0 when the connection was dropped on purpose by a fault).
-    pub status: u16,
+    pub(crate) status: u16,
     /// Time to answer, in milliseconds.
-    pub duration_ms: u64,
+    pub(crate) duration_ms: u64,
     /// The HTTP fault that decided the answer, if one did.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fault: Option<String>,
+    pub(crate) fault: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -46,13 +46,13 @@ struct Entries {
 
 /// The journal; cheap to clone.
 #[derive(Clone, Debug, Default)]
-pub struct Journal {
+pub(crate) struct Journal {
     entries: Arc<Mutex<Entries>>,
 }
 
 impl Journal {
     /// Records one request, assigning its sequence number.
-    pub fn record(&self, mut request: RecordedRequest) {
+    pub(crate) fn record(&self, mut request: RecordedRequest) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.next += 1;
         request.sequence = entries.next;
@@ -63,7 +63,7 @@ impl Journal {
     }
 
     /// Recorded requests with a sequence above `after`, oldest first.
-    pub fn since(&self, after: u64) -> Vec<RecordedRequest> {
+    pub(crate) fn since(&self, after: u64) -> Vec<RecordedRequest> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries
             .recent
@@ -74,7 +74,7 @@ impl Journal {
     }
 
     /// Forgets everything recorded so far (sequence numbers keep increasing).
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         self.entries
             .lock()
             .unwrap_or_else(|p| p.into_inner())

@@ -6,7 +6,7 @@
 //!   as the real store does;
 //! - [`create`]: defaults and validation of new LPAs;
 //! - [`update`]: the update engine, one module per kind of update;
-//! - [`access`]: who may use the admin and provider-state routes;
+//! - `access`: who may use the admin and provider-state routes;
 //! - [`auth`]: the JWT checks of the `X-Jwt-Authorization` header, and token issuing;
 //! - [`store`]: the storage interface, with in-memory and Postgres implementations;
 //! - `gateway`: between the API and the store, where the behaviour during a database outage
@@ -18,9 +18,9 @@
 //! - [`outbox`]: queue mode's durable outbox of accepted writes, and their replay;
 //! - [`fixture`]: the one fixture LPA, the real provider's, and the updates that take it to
 //!   later states;
-//! - [`provider_states`]: Pact provider states, so the simulator can be verified against
+//! - `provider_states`: Pact provider states, so the simulator can be verified against
 //!   consumers' pacts (`/__pact/provider-states`);
-//! - [`journal`]: the recent requests, for the admin API;
+//! - `journal`: the recent requests, for the admin API;
 //! - [`error`]: the one error type every HTTP answer goes through, in the store's error body;
 //! - `routes`: the HTTP handlers, a file per resource, each with its `router()`, the shared
 //!   state and the layers around them;
@@ -38,7 +38,7 @@
 //! # }
 //! ```
 
-pub mod access;
+mod access;
 pub mod app;
 pub mod auth;
 pub mod create;
@@ -46,11 +46,11 @@ pub mod error;
 pub mod fault;
 pub mod fixture;
 mod gateway;
-pub mod journal;
+mod journal;
 pub mod model;
 pub mod outage;
 pub mod outbox;
-pub mod provider_states;
+mod provider_states;
 mod routes;
 mod serve;
 pub mod store;

@@ -20,17 +20,21 @@ use crate::store::{Event, ImageObject, NewLpa};
 
 /// What became of a create request that may be stored.
 #[derive(Debug)]
-pub struct Prepared {
+pub(crate) struct Prepared {
     /// The LPA to store.
-    pub lpa: Lpa,
+    pub(crate) lpa: Lpa,
     /// Validation findings of a paper LPA, stored anyway; logged, never sent.
-    pub paper_findings: Vec<FieldError>,
+    pub(crate) paper_findings: Vec<FieldError>,
 }
 
 /// Turns a create request into the LPA to store, or the errors that refuse it.
 ///
 /// Image uploads are left as they came; the caller stores their bytes.
-pub fn prepare(mut lpa: Lpa, uid: &str, now: Timestamp) -> Result<Prepared, Vec<FieldError>> {
+pub(crate) fn prepare(
+    mut lpa: Lpa,
+    uid: &str,
+    now: Timestamp,
+) -> Result<Prepared, Vec<FieldError>> {
     // Fields the caller does not own: Go's create input has no such fields, so they are dropped.
     lpa.uid = uid.to_owned();
     lpa.status = LpaStatus::IN_PROGRESS;

@@ -1,13 +1,13 @@
-//! Database outages, and the one owner of their state: [`Outage`].
+//! Database outages, and the one owner of their state: `Outage`.
 //!
 //! An outage is made real, never pretended: a TCP proxy in front of Postgres refuses, holds or
-//! delays the connections ([`proxy`]), or the same conditions act on the in-memory store's
-//! calls ([`store`]). [`Outage`] holds everything about it: the condition the database is in,
+//! delays the connections (`proxy`), or the same conditions act on the in-memory store's
+//! calls (`store`). `Outage` holds everything about it: the condition the database is in,
 //! what requests meet during it (fail fast, or queue writes), and whether a Pact provider
 //! state holds it. The admin API, the provider states and `/__admin/reset` all go through it.
 //!
-//! Layout: [`condition`] (what state the database is in), [`proxy`] (the TCP proxy),
-//! [`store`] (the in-memory equivalent).
+//! Layout: [`condition`] (what state the database is in), `proxy` (the TCP proxy),
+//! `store` (the in-memory equivalent).
 
 pub mod condition;
 pub(crate) mod proxy;

@@ -36,21 +36,21 @@ use crate::{create, fixture};
 
 /// What the verifier posts to the state-change URL.
 #[derive(Clone, Debug, Deserialize)]
-pub struct StateChange {
+pub(crate) struct StateChange {
     /// The state's name, as in the pact.
-    pub state: String,
+    pub(crate) state: String,
     /// Its parameters (Pact V3 and later); may carry `uid`.
     #[serde(default)]
-    pub params: Map<String, Value>,
+    pub(crate) params: Map<String, Value>,
     /// `setup` (the default) or `teardown`.
     #[serde(default)]
-    pub action: Action,
+    pub(crate) action: Action,
 }
 
 /// Whether a state is being set up or torn down.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Action {
+pub(crate) enum Action {
     /// Before the interaction.
     #[default]
     Setup,
@@ -60,7 +60,7 @@ pub enum Action {
 
 /// A state the simulator knows, read from its name and parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum State {
+pub(crate) enum State {
     /// An LPA under `uid`, made as `setup` says.
     Lpa {
         /// The pact's UID.
@@ -84,17 +84,17 @@ pub enum State {
 
 /// What the fixture LPA of a state is like.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct LpaSetup {
+pub(crate) struct LpaSetup {
     /// How far it has gone.
-    pub stage: Stage,
+    pub(crate) stage: Stage,
     /// The actor UID of its attorney, when the state names one.
-    pub attorney_uid: Option<String>,
+    pub(crate) attorney_uid: Option<String>,
     /// The actor UID of its trust corporation, when the state names one.
-    pub trust_corporation_uid: Option<String>,
+    pub(crate) trust_corporation_uid: Option<String>,
     /// Its attorneys act jointly for some decisions and severally for others.
-    pub mixed_decisions: bool,
+    pub(crate) mixed_decisions: bool,
     /// A paper LPA with restrictions and conditions and one scanned page of them.
-    pub paper_with_scans: bool,
+    pub(crate) paper_with_scans: bool,
 }
 
 impl LpaSetup {
@@ -108,7 +108,7 @@ impl LpaSetup {
 
 /// How far the fixture LPA has gone.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Stage {
+pub(crate) enum Stage {
     /// Just created.
     #[default]
     Created,
@@ -124,7 +124,7 @@ pub enum Stage {
 
 /// Why a state change could not be made.
 #[derive(Debug, thiserror::Error)]
-pub enum StateError {
+pub(crate) enum StateError {
     /// The name is not one of the states above.
     #[error("unknown provider state {0:?}; known states are listed at GET /__pact/provider-states")]
     Unknown(String),
@@ -143,11 +143,11 @@ pub enum StateError {
 
 /// One state the simulator knows: its pattern, what holds once it is set up, and how.
 #[derive(Debug)]
-pub struct Known {
+pub(crate) struct Known {
     /// The state's name, with parameters in braces: `An LPA with UID {uid} exists`.
-    pub pattern: &'static str,
+    pub(crate) pattern: &'static str,
     /// What holds once it is set up, for people.
-    pub holds: &'static str,
+    pub(crate) holds: &'static str,
     makes: Makes,
 }
 
@@ -175,7 +175,7 @@ enum Shape {
 }
 
 /// Every state the simulator knows, in the order they are listed.
-pub const CATALOGUE: &[Known] = &[
+pub(crate) const CATALOGUE: &[Known] = &[
     Known {
         pattern: "An LPA with UID {uid} exists",
         holds: "the real provider's fixture LPA (personal welfare, online, attorney and trust corporation on paper, certificate provider on paper, nobody signed)",
@@ -249,7 +249,8 @@ pub const CATALOGUE: &[Known] = &[
 ];
 
 /// The catalogue as a Markdown table, as the README shows it.
-pub fn catalogue_table() -> String {
+#[cfg(test)]
+fn catalogue_table() -> String {
     let mut table = String::from("| state | what holds |\n| --- | --- |\n");
     for known in CATALOGUE {
         table.push_str(&format!("| `{}` | {} |\n", known.pattern, known.holds));
@@ -292,7 +293,7 @@ impl Known {
 
 impl State {
     /// Reads a state from the verifier's request, against the [`CATALOGUE`].
-    pub fn parse(change: &StateChange) -> Result<Self, StateError> {
+    pub(crate) fn parse(change: &StateChange) -> Result<Self, StateError> {
         let name = change.state.trim();
         if name.is_empty() {
             return Ok(Self::Nothing);

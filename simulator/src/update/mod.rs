@@ -197,7 +197,7 @@ pub fn apply(request: &UpdateRequest, lpa: &mut Lpa, ctx: &Context) -> Result<()
 
 /// The checks that need no LPA: the redundant-change rule and a known type. Queue mode runs
 /// them before accepting an update while the database is away.
-pub fn precheck(request: &UpdateRequest) -> Result<(), Vec<FieldError>> {
+pub(crate) fn precheck(request: &UpdateRequest) -> Result<(), Vec<FieldError>> {
     let redundant = redundant_changes(&request.changes);
     if !redundant.is_empty() {
         return Err(redundant);
