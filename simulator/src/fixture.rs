@@ -76,32 +76,6 @@ pub fn lpa() -> Value {
     })
 }
 
-/// The fixture as a provider state wants it: actor UIDs, decisions, paper with scans.
-pub(crate) fn lpa_for(setup: &crate::provider_states::LpaSetup) -> Value {
-    let mut lpa = lpa();
-    if let Some(uid) = &setup.attorney_uid {
-        lpa["attorneys"][0]["uid"] = json!(uid);
-    }
-    if let Some(uid) = &setup.trust_corporation_uid {
-        lpa["trustCorporations"][0]["uid"] = json!(uid);
-    }
-    if setup.mixed_decisions {
-        lpa["howAttorneysMakeDecisions"] = json!("jointly-for-some-severally-for-others");
-        lpa["howAttorneysMakeDecisionsDetails"] =
-            json!("Jointly for the sale of my home, severally for everything else");
-    }
-    if setup.paper_with_scans {
-        lpa["channel"] = json!("paper");
-        lpa["restrictionsAndConditions"] = json!("My attorneys must not sell my home");
-        // A one-pixel PNG: the scanned page.
-        lpa["restrictionsAndConditionsImages"] = json!([{
-            "filename": "page.png",
-            "data": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
-        }]);
-    }
-    lpa
-}
-
 /// `… exists and has changes`: the real provider's correction of the donor's last name.
 pub fn changes() -> Vec<Value> {
     vec![json!({"type": "CORRECTION", "changes": [

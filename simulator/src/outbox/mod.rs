@@ -25,9 +25,9 @@ use log::JsonLines;
 pub use log::OutboxError;
 
 use crate::model::Problem;
+use crate::model::UpdateRequest;
 use crate::model::{Lpa, Timestamp};
 use crate::store::{Event, ImageObject, NewLpa};
-use crate::update::UpdateRequest;
 
 /// The work an operation does once the database is back.
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -423,7 +423,7 @@ impl ProviderStates {
     async fn set_up_lpa(&self, state: &str, uid: &str, setup: &LpaSetup) -> Result<(), StateError> {
         self.remove(state, uid).await?;
         let body: Lpa =
-            serde_json::from_value(fixture::lpa_for(setup)).map_err(|e| StateError::Failed {
+            serde_json::from_value(fixture_for(setup)).map_err(|e| StateError::Failed {
                 state: state.to_owned(),
                 reason: format!("the fixture LPA does not parse: {e}"),
             })?;
@@ -460,6 +460,32 @@ impl ProviderStates {
         }
         Ok(())
     }
+}
+
+/// The fixture as a provider state wants it: actor UIDs, decisions, paper with scans.
+fn fixture_for(setup: &LpaSetup) -> Value {
+    let mut lpa = fixture::lpa();
+    if let Some(uid) = &setup.attorney_uid {
+        lpa["attorneys"][0]["uid"] = json!(uid);
+    }
+    if let Some(uid) = &setup.trust_corporation_uid {
+        lpa["trustCorporations"][0]["uid"] = json!(uid);
+    }
+    if setup.mixed_decisions {
+        lpa["howAttorneysMakeDecisions"] = json!("jointly-for-some-severally-for-others");
+        lpa["howAttorneysMakeDecisionsDetails"] =
+            json!("Jointly for the sale of my home, severally for everything else");
+    }
+    if setup.paper_with_scans {
+        lpa["channel"] = json!("paper");
+        lpa["restrictionsAndConditions"] = json!("My attorneys must not sell my home");
+        // A one-pixel PNG: the scanned page.
+        lpa["restrictionsAndConditionsImages"] = json!([{
+            "filename": "page.png",
+            "data": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+        }]);
+    }
+    lpa
 }
 
 fn failed(state: &str, error: &StoreError) -> StateError {

@@ -10,8 +10,8 @@ use super::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::gateway::Written;
+use crate::model::UpdateRequest;
 use crate::store::ChangeRecord;
-use crate::update::UpdateRequest;
 
 use super::extract::JsonBody;
 use super::lpas::accepted;

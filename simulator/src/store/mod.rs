@@ -13,9 +13,9 @@ use std::fmt;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+use crate::model::Change;
 use crate::model::FieldError;
 use crate::model::{Lpa, Timestamp};
-use crate::update::Change;
 
 pub use memory::MemoryStore;
 pub use postgres::PostgresStore;
