@@ -4,7 +4,8 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStderr, Command, ExitStatus, Stdio};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -29,12 +30,17 @@ pub fn binary() -> anyhow::Result<PathBuf> {
     Ok(candidate)
 }
 
+/// How long a started `lpa-sim` has to print each line of its start-up.
+const START_BOUND: Duration = Duration::from_secs(30);
+
 /// A running `lpa-sim serve`.
 #[derive(Debug)]
 pub struct SimProcess {
     /// `http://127.0.0.1:PORT`.
     pub address: String,
     child: Child,
+    /// The lines it prints on stdout, read by a thread of their own so every read is bounded.
+    lines: Receiver<String>,
 }
 
 impl SimProcess {
@@ -47,39 +53,92 @@ impl SimProcess {
     /// that builds `lpa-sim`'s `main.rs` as its own target (the Gherkin features do) passes the
     /// path Cargo gave it, so it never runs a stale binary from another build.
     pub fn start_binary(binary: &Path, args: &[&str]) -> anyhow::Result<Self> {
-        let mut child = Command::new(binary)
+        let mut command = Command::new(binary);
+        command
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(args)
             .env_remove("LPA_SIM_LISTEN")
+            .stderr(Stdio::null());
+        Self::spawn(command)
+    }
+
+    /// Starts `command`, a `lpa-sim serve` set up by the caller (its listener, environment and
+    /// stderr), and waits (bounded) for the address it prints first.
+    pub fn spawn(mut command: Command) -> anyhow::Result<Self> {
+        let mut child = command
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
             .spawn()
             .context("Failed to start lpa-sim")?;
         let stdout = child.stdout.take().context("no stdout")?;
-        let (tx, rx) = std::sync::mpsc::channel();
+        let (tx, lines) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let mut line = String::new();
-            let read = BufReader::new(stdout).read_line(&mut line);
-            tx.send(read.map(|_| line)).ok();
-        });
-        let line = match rx.recv_timeout(Duration::from_secs(30)) {
-            Ok(Ok(line)) => line,
-            other => {
-                child.kill().ok();
-                anyhow::bail!("lpa-sim did not print its address within 30s: {other:?}");
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { return };
+                if tx.send(line).is_err() {
+                    return;
+                }
             }
+        });
+        let mut process = Self {
+            address: String::new(),
+            child,
+            lines,
         };
-        let address = line
+        let line = process.next_line()?;
+        process.address = line
             .trim()
             .strip_prefix("listening on ")
             .with_context(|| format!("unexpected first line {line:?}"))?
             .to_owned();
-        Ok(Self { address, child })
+        Ok(process)
+    }
+
+    /// The next line it prints on stdout, within the start-up bound.
+    pub fn next_line(&mut self) -> anyhow::Result<String> {
+        match self.lines.recv_timeout(START_BOUND) {
+            Ok(line) => Ok(line),
+            Err(e) => {
+                self.child.kill().ok();
+                anyhow::bail!("lpa-sim printed no line within {START_BOUND:?}: {e}");
+            }
+        }
     }
 
     /// The process id, to read what the kernel says of it (its peak memory, say).
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Its stderr, when the command that started it piped it.
+    pub fn take_stderr(&mut self) -> Option<ChildStderr> {
+        self.child.stderr.take()
+    }
+
+    /// Asks it to stop (SIGTERM) and waits for it to exit within `bound`; after that it is
+    /// killed and the error says so.
+    pub fn terminate(&mut self, bound: Duration) -> anyhow::Result<ExitStatus> {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .context("Failed to run kill")?;
+        anyhow::ensure!(sent.success(), "kill -TERM {pid} failed");
+        let deadline = Instant::now() + bound;
+        loop {
+            if let Some(status) = self
+                .child
+                .try_wait()
+                .context("Failed to wait for lpa-sim")?
+            {
+                return Ok(status);
+            }
+            if Instant::now() > deadline {
+                self.child.kill().ok();
+                self.child.wait().ok();
+                anyhow::bail!("lpa-sim did not stop within {bound:?} of SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Kills the process at once (SIGKILL): nothing is flushed or finished.
