@@ -10,6 +10,24 @@
 //! Layout: [`value`] (checking `old` and decoding `new`), [`rule`] (required or optional keys,
 //! and validators), and the parser itself here.
 
+/// Applies the macro named to the model's string enumerations that an update can set, so the
+/// list is written once for reading them ([`value`]) and checking them ([`rule`]).
+macro_rules! string_enums {
+    ($apply:ident) => {
+        $apply!(
+            AttorneyStatus,
+            CanUse,
+            Channel,
+            HowMakeDecisions,
+            HowStepIn,
+            IdentityCheckType,
+            Lang,
+            LifeSustainingTreatment,
+            LpaStatus
+        );
+    };
+}
+
 mod rule;
 mod value;
 

@@ -116,15 +116,5 @@ pub(crate) mod check {
         };
     }
 
-    enum_checks!(
-        AttorneyStatus,
-        CanUse,
-        Channel,
-        HowMakeDecisions,
-        HowStepIn,
-        IdentityCheckType,
-        Lang,
-        LifeSustainingTreatment,
-        LpaStatus
-    );
+    string_enums!(enum_checks);
 }

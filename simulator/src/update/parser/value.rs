@@ -3,10 +3,7 @@
 
 use serde_json::Value;
 
-use crate::model::{
-    AttorneyStatus, CanUse, Channel, Date, HowMakeDecisions, HowStepIn, IdentityCheckType, Lang,
-    LifeSustainingTreatment, LpaStatus, Timestamp,
-};
+use crate::model::{Date, Timestamp};
 
 /// A value an update can set: how `old` is compared with it and how `new` is decoded into it.
 pub(crate) trait FieldValue: Sized + PartialEq {
@@ -88,8 +85,8 @@ impl FieldValue for Date {
 
 /// The string enumerations of the model: empty when unset, any string otherwise.
 macro_rules! string_field_value {
-    ($($ty:ty),+) => {$(
-        impl FieldValue for $ty {
+    ($($ty:ident),+) => {$(
+        impl FieldValue for crate::model::$ty {
             fn is_empty_value(&self) -> bool {
                 self.is_unset()
             }
@@ -101,14 +98,4 @@ macro_rules! string_field_value {
     )+};
 }
 
-string_field_value!(
-    AttorneyStatus,
-    CanUse,
-    Channel,
-    HowMakeDecisions,
-    HowStepIn,
-    IdentityCheckType,
-    Lang,
-    LifeSustainingTreatment,
-    LpaStatus
-);
+string_enums!(string_field_value);
