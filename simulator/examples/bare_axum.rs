@@ -13,21 +13,30 @@ use axum::{Json, Router};
 use serde_json::{Value, json};
 use simulator::model::Lpa;
 
+/// The simulator's allocator, so that the comparison measures the simulator's own work.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let mut body = simulator::fixture::lpa();
     body["uid"] = json!("M-0000-0000-0000");
     body["status"] = json!("in-progress");
     body["updatedAt"] = json!("2024-01-01T00:00:00Z");
-    let lpa: Arc<Lpa> =
-        Arc::new(serde_json::from_value(body).expect("the fixture is a valid LPA"));
+    let lpa: Arc<Lpa> = Arc::new(serde_json::from_value(body).expect("the fixture is a valid LPA"));
     let app = Router::new()
+        .route(
+            "/health-check",
+            get(|| async { Json(json!({"status": "ok"})) }),
+        )
         .route("/lpas/{uid}", get(one))
         .route("/lpas", post(many))
         .route("/lpas/{uid}/updates", post(update))
         .with_state(lpa);
     let listener = tokio::net::TcpListener::bind(
-        std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:0".to_owned()),
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "127.0.0.1:0".to_owned()),
     )
     .await?;
     println!("listening on http://{}", listener.local_addr()?);

@@ -17,7 +17,7 @@ use crate::journal::Journal;
 use crate::outage::{OnDbOffline, Switch};
 use crate::outbox::Outbox;
 use crate::provider_states::ProviderStates;
-use crate::routes::{self, AppState};
+use crate::routes::{self, AppState, Shared};
 use crate::serve::{self, ClientLimits};
 use crate::store::{MemoryStore, Store};
 
@@ -44,7 +44,7 @@ impl Simulator {
     pub fn new(store: Arc<dyn Store>) -> Self {
         let gateway = Gateway::new(store, None, None);
         Self {
-            state: AppState {
+            state: AppState::new(Shared {
                 provider_states: ProviderStates::new(gateway.clone()),
                 gateway,
                 verifier: Verifier::new(DEFAULT_SECRET),
@@ -54,7 +54,7 @@ impl Simulator {
                 admin: AdminAccess::default(),
                 limits: ClientLimits::default(),
                 public_url: Arc::from(""),
-            },
+            }),
         }
     }
 
@@ -65,13 +65,13 @@ impl Simulator {
 
     /// Checks JWTs against `secret` instead of the local test secret.
     pub fn with_jwt_secret(mut self, secret: &str) -> Self {
-        self.state.verifier = Verifier::new(secret);
+        self.state.edit().verifier = Verifier::new(secret);
         self
     }
 
     /// Refuses request bodies over `bytes` with 413.
     pub fn with_body_limit(mut self, bytes: usize) -> Self {
-        self.state.body_limit = bytes;
+        self.state.edit().body_limit = bytes;
         self
     }
 
@@ -120,26 +120,26 @@ impl Simulator {
     /// Admin and provider-state calls need `Authorization: Bearer <token>`; without a token
     /// they are open on a loopback listener only (see the `access` module).
     pub fn with_admin_token(mut self, token: Option<String>) -> Self {
-        self.state.admin = AdminAccess::new(token);
+        self.state.edit().admin = AdminAccess::new(token);
         self
     }
 
     /// The base URL callers reach this simulator at (`https://lpa-store.test`), for the URLs
     /// it hands out; by default the listener's own address.
     pub fn with_public_url(mut self, url: &str) -> Self {
-        self.state.public_url = Arc::from(url.trim_end_matches('/'));
+        self.state.edit().public_url = Arc::from(url.trim_end_matches('/'));
         self
     }
 
     /// Bounds on every client: header and body read timeouts, and the connection cap.
     pub fn with_client_limits(mut self, limits: ClientLimits) -> Self {
-        self.state.limits = limits;
+        self.state.edit().limits = limits;
         self
     }
 
     /// HTTP faults on the API: those in `faults` (with its seed) instead of none.
     pub fn with_faults(mut self, faults: Faults) -> Self {
-        self.state.faults = faults;
+        self.state.edit().faults = faults;
         self
     }
 
@@ -166,7 +166,7 @@ impl Simulator {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
         let address = listener.local_addr()?;
-        self.state.admin = self.state.admin.for_listener(address);
+        self.state.edit().admin = self.state.admin.clone().for_listener(address);
         self.default_public_url(address);
         let (simulator, _standby_dir) = self.with_an_outbox()?;
         let router = simulator.router();
@@ -182,7 +182,7 @@ impl Simulator {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
         let admin_address = admin_listener.local_addr()?;
-        self.state.admin = self.state.admin.for_listener(admin_address);
+        self.state.edit().admin = self.state.admin.clone().for_listener(admin_address);
         self.default_public_url(admin_address);
         let (simulator, _standby_dir) = self.with_an_outbox()?;
         let state = &simulator.state;
@@ -196,7 +196,7 @@ impl Simulator {
     /// Without a configured public URL, image URLs point at the listener that serves them.
     fn default_public_url(&mut self, address: std::net::SocketAddr) {
         if self.state.public_url.is_empty() {
-            self.state.public_url = Arc::from(format!("http://{address}"));
+            self.state.edit().public_url = Arc::from(format!("http://{address}"));
         }
     }
 

@@ -6,6 +6,8 @@
 //! one of the three OPG services, so a token without one is refused; the subject a URN. No
 //! leeway is given, as the real store gives none.
 
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
@@ -69,7 +71,24 @@ struct Claims {
 #[derive(Clone)]
 pub struct Verifier {
     key: DecodingKey,
+    /// Tokens that passed every check that does not depend on the time, with what the
+    /// time-dependent checks need: consumers send the same token on many requests, and the
+    /// signature and claims of a token never change.
+    passed: Arc<RwLock<HashMap<Box<str>, Passed>>>,
 }
+
+/// What is left to check of a token that passed its other checks: its dates.
+#[derive(Clone, Debug)]
+struct Passed {
+    exp: Option<f64>,
+    nbf: Option<f64>,
+    iat: f64,
+    caller: Caller,
+}
+
+/// The most tokens remembered; past it the memory starts again, so a stream of distinct tokens
+/// costs a full check each and never grows the memory.
+const PASSED_CAPACITY: usize = 4096;
 
 impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -94,6 +113,7 @@ impl Verifier {
     pub fn new(secret: &str) -> Self {
         Self {
             key: DecodingKey::from_secret(secret.as_bytes()),
+            passed: Arc::default(),
         }
     }
 
@@ -104,30 +124,48 @@ impl Verifier {
     /// rules (keys ignoring case, a number or a numeric string for a date) and checked: `exp`
     /// and `nbf` when present, then the store's own checks of `iat`, `iss` and `sub`.
     pub fn verify(&self, header: Option<&str>) -> Result<Caller, AuthError> {
-        let header = header.ok_or(AuthError::Missing)?;
-        let payload = self.verified_payload(strip_bearer(header))?;
+        let token = strip_bearer(header.ok_or(AuthError::Missing)?);
+        let known = self
+            .passed
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(token)
+            .cloned();
+        if let Some(passed) = known {
+            check_dates(passed.exp, passed.nbf, Some(passed.iat))?;
+            return Ok(passed.caller);
+        }
+        let payload = self.verified_payload(token)?;
         let claims = read_claims(&payload)?;
-        let now = now_secs_f64();
-        if claims.exp.is_some_and(|exp| now >= exp) {
-            return Err(AuthError::Rejected("token is expired".into()));
-        }
-        if claims.nbf.is_some_and(|nbf| now < nbf) {
-            return Err(AuthError::Rejected("token is not valid yet".into()));
-        }
-        let issued_at = claims.iat.ok_or(AuthError::NoIssuedAt)?;
-        if issued_at > now {
-            return Err(AuthError::IssuedInFuture);
-        }
+        // The checks in golang-jwt's order: the dates (whose outcome depends on the time, so
+        // they are checked again on every use), then the store's own.
+        check_dates(claims.exp, claims.nbf, None)?;
+        let iat = claims.iat.ok_or(AuthError::NoIssuedAt)?;
+        check_dates(None, None, Some(iat))?;
         if !ISSUERS.contains(&claims.iss.as_str()) {
             return Err(AuthError::Rejected("invalid issuer".into()));
         }
         if !is_urn(&claims.sub) {
             return Err(AuthError::SubjectNotUrn);
         }
-        Ok(Caller {
+        let caller = Caller {
             issuer: claims.iss,
             subject: claims.sub,
-        })
+        };
+        let mut cache = self.passed.write().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= PASSED_CAPACITY {
+            cache.clear();
+        }
+        cache.insert(
+            token.into(),
+            Passed {
+                exp: claims.exp,
+                nbf: claims.nbf,
+                iat,
+                caller: caller.clone(),
+            },
+        );
+        Ok(caller)
     }
 
     /// The decoded payload of a token of three parts whose HMAC signature is the secret's.
@@ -155,6 +193,22 @@ impl Verifier {
             .decode(payload)
             .map_err(|e| rejected(&e.to_string()))
     }
+}
+
+/// The checks of a token's dates against the time now, in golang-jwt's order: `exp`, `nbf`,
+/// then the store's own check that it was not issued in the future.
+fn check_dates(exp: Option<f64>, nbf: Option<f64>, iat: Option<f64>) -> Result<(), AuthError> {
+    let now = now_secs_f64();
+    if exp.is_some_and(|exp| now >= exp) {
+        return Err(AuthError::Rejected("token is expired".into()));
+    }
+    if nbf.is_some_and(|nbf| now < nbf) {
+        return Err(AuthError::Rejected("token is not valid yet".into()));
+    }
+    if iat.is_some_and(|iat| iat > now) {
+        return Err(AuthError::IssuedInFuture);
+    }
+    Ok(())
 }
 
 /// The claims the store checks, as golang-jwt reads them.
@@ -347,6 +401,35 @@ mod tests {
             },
         )
         .unwrap()
+    }
+
+    #[test]
+    fn a_token_accepted_before_is_refused_once_it_has_expired() {
+        let verifier = Verifier::new(DEFAULT_SECRET);
+        let token = token("opg.poas.sirius", "urn:opg:sirius:users:1", Some(1), 0);
+
+        let first = verifier.verify(Some(&token));
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        let later = verifier.verify(Some(&token));
+
+        assert!(first.is_ok(), "{first:?}");
+        assert!(
+            matches!(&later, Err(AuthError::Rejected(reason)) if reason == "token is expired"),
+            "{later:?}"
+        );
+    }
+
+    #[test]
+    fn a_token_refused_once_is_refused_again_with_the_same_reason() {
+        let verifier = Verifier::new(DEFAULT_SECRET);
+        let token = token("opg.poas.nobody", "urn:opg:sirius:users:1", None, 0);
+
+        let reasons: Vec<String> = (0..2)
+            .map(|_| verifier.verify(Some(&token)).unwrap_err().to_string())
+            .collect();
+
+        assert_eq!(reasons[0], reasons[1]);
+        assert!(reasons[0].contains("invalid issuer"), "{reasons:?}");
     }
 
     #[test]

@@ -14,6 +14,12 @@ use simulator::store::{Store, StoreError};
 use simulator::{ClientLimits, OnDbOffline, Simulator};
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc rather than the system allocator: under load the simulator allocates many small
+/// strings per request from every worker thread, and glibc's allocator serialised them on its
+/// arena locks (`ci/bench.sh compare`, profiled in the README).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A faithful simulator of the OPG LPA store API.
 #[derive(Debug, Parser)]
 #[command(name = "lpa-sim", version, about)]

@@ -84,7 +84,8 @@ pub(crate) struct Gateway {
     outbox: Option<Outbox>,
     /// The database's outage state: its condition, the mode, a provider state's hold.
     outage: Outage,
-    known: Arc<Mutex<HashMap<String, Lpa>>>,
+    /// The last state of each LPA seen, shared with the answers that carried it.
+    known: Arc<Mutex<HashMap<String, Arc<Lpa>>>>,
     health: Arc<Health>,
 }
 
@@ -175,18 +176,23 @@ impl Gateway {
                 *self.health.reason.lock().unwrap_or_else(|p| p.into_inner()) =
                     Some(reason.clone());
             }
-            _ => self.health.down.store(false, Ordering::SeqCst),
+            // Read first: a store on every request would bounce the flag's cache line between
+            // cores for nothing.
+            _ if self.health.down.load(Ordering::SeqCst) => {
+                self.health.down.store(false, Ordering::SeqCst);
+            }
+            _ => {}
         }
     }
 
-    fn remember(&self, lpa: &Lpa) {
+    fn remember(&self, lpa: Arc<Lpa>) {
         self.known
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(lpa.uid.clone(), lpa.clone());
+            .insert(lpa.uid.clone(), lpa);
     }
 
-    fn recall(&self, uid: &str) -> Option<Lpa> {
+    fn recall(&self, uid: &str) -> Option<Arc<Lpa>> {
         self.known
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -258,7 +264,7 @@ impl Gateway {
         let result = self.store.create(new).await;
         self.observe(&result);
         if result.is_ok() {
-            self.remember(&lpa);
+            self.remember(Arc::new(lpa));
         }
         result
     }
@@ -337,18 +343,19 @@ impl Gateway {
         let result = self.store.update(uid, &mut check).await;
         self.observe(&result);
         if let Ok(lpa) = &result {
-            self.remember(lpa);
+            self.remember(Arc::new(lpa.clone()));
         }
         result
     }
 
     /// `GET /lpas/{uid}`.
-    pub(crate) async fn get(&self, uid: &str) -> Result<(Lpa, Freshness), GatewayError> {
+    pub(crate) async fn get(&self, uid: &str) -> Result<(Arc<Lpa>, Freshness), GatewayError> {
         let result = self.store.get(uid).await;
         self.observe(&result);
         match result {
             Ok(lpa) => {
-                self.remember(&lpa);
+                let lpa = Arc::new(lpa);
+                self.remember(Arc::clone(&lpa));
                 Ok((lpa, Freshness::Current))
             }
             Err(StoreError::Unavailable(reason)) if self.queueing() => self
@@ -363,12 +370,13 @@ impl Gateway {
     pub(crate) async fn get_many(
         &self,
         uids: &[String],
-    ) -> Result<(Vec<Lpa>, Freshness), GatewayError> {
+    ) -> Result<(Vec<Arc<Lpa>>, Freshness), GatewayError> {
         let result = self.store.get_many(uids).await;
         self.observe(&result);
         match result {
             Ok(lpas) => {
-                lpas.iter().for_each(|lpa| self.remember(lpa));
+                let lpas: Vec<_> = lpas.into_iter().map(Arc::new).collect();
+                lpas.iter().for_each(|lpa| self.remember(Arc::clone(lpa)));
                 Ok((lpas, Freshness::Current))
             }
             Err(StoreError::Unavailable(_)) if self.queueing() => {

@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat, TimeZone, Timelike, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 macro_rules! string_enum {
@@ -239,6 +239,32 @@ impl Default for Timestamp {
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let utc = self.0.offset().local_minus_utc() == 0;
+        let nanos = self.0.nanosecond();
+        if utc && (0..=9999).contains(&self.0.year()) && nanos < 1_000_000_000 {
+            // The common case, written directly: every LPA carries several of these and
+            // formatting through chrono's RFC 3339 writer costs a string per timestamp.
+            let t = &self.0;
+            write!(
+                f,
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            )?;
+            if nanos > 0 {
+                let mut digits = 9;
+                let mut fraction = nanos;
+                while fraction.is_multiple_of(10) {
+                    fraction /= 10;
+                    digits -= 1;
+                }
+                write!(f, ".{fraction:0digits$}")?;
+            }
+            return f.write_str("Z");
+        }
         let text = self.0.to_rfc3339_opts(SecondsFormat::Nanos, utc);
         // Go's RFC3339Nano drops trailing zeros of the fraction, and the dot with them.
         let (main, offset) = text.split_at(text.len() - if utc { 1 } else { 6 });
@@ -316,7 +342,13 @@ impl Date {
     /// The date as written on the wire.
     pub fn as_string(&self) -> String {
         self.value
-            .map(|d| d.format("%Y-%m-%d").to_string())
+            .map(|d| {
+                if (0..=9999).contains(&d.year()) {
+                    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+                } else {
+                    d.format("%Y-%m-%d").to_string()
+                }
+            })
             .unwrap_or_default()
     }
 }
@@ -342,6 +374,33 @@ impl<'de> Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_are_written_as_go_writes_them_with_or_without_a_fraction() {
+        for (given, written) in [
+            ("2024-01-02T03:04:05Z", "2024-01-02T03:04:05Z"),
+            ("2024-01-02T03:04:05.5Z", "2024-01-02T03:04:05.5Z"),
+            ("2024-01-02T03:04:05.120000Z", "2024-01-02T03:04:05.12Z"),
+            (
+                "2024-01-02T03:04:05.000000001Z",
+                "2024-01-02T03:04:05.000000001Z",
+            ),
+            ("0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z"),
+            (
+                "2024-01-02T03:04:05.25+01:00",
+                "2024-01-02T03:04:05.25+01:00",
+            ),
+        ] {
+            let timestamp = Timestamp::parse(given).expect(given);
+            assert_eq!(timestamp.to_string(), written, "{given}");
+        }
+    }
+
+    #[test]
+    fn dates_are_written_with_four_digit_years() {
+        let date = Date::parse("0999-03-04");
+        assert_eq!(date.as_string(), "0999-03-04");
+    }
 
     #[test]
     fn timestamp_is_written_like_go_rfc3339nano() {

@@ -13,6 +13,11 @@ use crate::error::ApiError;
 use crate::model::FieldError;
 use crate::model::decode::GoDecode;
 
+/// The outcome of the JWT check the journal layer made for this request, kept so that the
+/// token is checked once per request.
+#[derive(Clone, Debug)]
+pub(super) struct CheckedJwt(pub(super) Result<Caller, String>);
+
 impl<S> FromRequestParts<S> for Caller
 where
     S: Send + Sync,
@@ -21,6 +26,9 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if let Some(CheckedJwt(checked)) = parts.extensions.get::<CheckedJwt>() {
+            return checked.clone().map_err(ApiError::Unauthorised);
+        }
         let header = parts
             .headers
             .get(JWT_HEADER)

@@ -7,6 +7,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
+use super::extract::CheckedJwt;
 use crate::auth::JWT_HEADER;
 use crate::error::ApiError;
 use crate::fault::{AppliedFault, CallerIssuer};
@@ -25,17 +26,29 @@ pub(super) async fn record_request(
     let method = request.method().to_string();
     let path = request.uri().path().to_owned();
     let query = request.uri().query().map(parameter_names);
-    let issuer = request
+    // The JWT is checked once, here: the fault selectors and the handlers' `Caller` read the
+    // outcome instead of checking the token again.
+    let checked = request
         .headers()
         .get(JWT_HEADER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|token| state.verifier.verify(Some(token)).ok())
-        .map(|caller| caller.issuer);
-    // Checked once here; the fault selectors read it instead of checking the token again.
+        .map(|token| {
+            state
+                .verifier
+                .verify(Some(token))
+                .map_err(|e| e.to_string())
+        });
+    let issuer = checked
+        .as_ref()
+        .and_then(|checked| checked.as_ref().ok())
+        .map(|caller| caller.issuer.clone());
     let mut request = request;
     request
         .extensions_mut()
         .insert(CallerIssuer(issuer.clone()));
+    if let Some(checked) = checked {
+        request.extensions_mut().insert(CheckedJwt(checked));
+    }
     let response = next.run(request).await;
     let status = if response.extensions().get::<Abort>().is_some() {
         0

@@ -5,7 +5,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::AppState;
@@ -31,6 +33,33 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/lpas", post(get_many))
         .route("/lpas/{uid}", get(get_lpa).put(put_lpa))
         .route("/lpas/{uid}/static", get(get_static))
+}
+
+/// The body of `POST /lpas`.
+#[derive(Serialize)]
+struct Many<'a> {
+    lpas: Vec<&'a Lpa>,
+}
+
+/// A JSON answer, written into a buffer sized for an LPA at once rather than grown from a few
+/// bytes as it is written.
+pub(super) fn json<T: Serialize + ?Sized>(
+    status: StatusCode,
+    value: &T,
+) -> Result<Response, ApiError> {
+    let mut body = Vec::with_capacity(4096);
+    serde_json::to_writer(&mut body, value).map_err(|e| {
+        ApiError::Internal(anyhow::Error::new(e).context("Failed to write the answer"))
+    })?;
+    Ok((
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
 }
 
 /// 202 for a write kept in the outbox: the operation, and where to follow it.
@@ -106,11 +135,15 @@ async fn get_lpa(
     Path(uid): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let (mut lpa, freshness) = state.gateway.get(&uid).await?;
-    if wants_presigned(query.as_deref()) {
+    let (lpa, freshness) = state.gateway.get(&uid).await?;
+    let response = if wants_presigned(query.as_deref()) {
+        let mut lpa = Arc::unwrap_or_clone(lpa);
         presign(&mut lpa, &state.public_url);
-    }
-    Ok(mark(Json(lpa).into_response(), freshness))
+        json(StatusCode::OK, &lpa)?
+    } else {
+        json(StatusCode::OK, &*lpa)?
+    };
+    Ok(mark(response, freshness))
 }
 
 #[derive(Debug, Deserialize)]
@@ -141,15 +174,31 @@ async fn get_many(
             format!("must not contain more than {MAX_UIDS} UIDs"),
         )]));
     }
-    let (mut lpas, freshness) = state.gateway.get_many(&uids).await?;
-    if wants_presigned(query.as_deref()) {
-        lpas.iter_mut()
-            .for_each(|lpa| presign(lpa, &state.public_url));
-    }
-    Ok(mark(
-        Json(json!({ "lpas": lpas })).into_response(),
-        freshness,
-    ))
+    let (lpas, freshness) = state.gateway.get_many(&uids).await?;
+    let response = if wants_presigned(query.as_deref()) {
+        let lpas: Vec<Lpa> = lpas
+            .into_iter()
+            .map(|lpa| {
+                let mut lpa = Arc::unwrap_or_clone(lpa);
+                presign(&mut lpa, &state.public_url);
+                lpa
+            })
+            .collect();
+        json(
+            StatusCode::OK,
+            &Many {
+                lpas: lpas.iter().collect(),
+            },
+        )?
+    } else {
+        json(
+            StatusCode::OK,
+            &Many {
+                lpas: lpas.iter().map(|lpa| &**lpa).collect(),
+            },
+        )?
+    };
+    Ok(mark(response, freshness))
 }
 
 /// `GET /lpas/{uid}/static`: the LPA as first stored.

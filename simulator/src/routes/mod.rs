@@ -27,9 +27,33 @@ use crate::journal::Journal;
 use crate::provider_states::ProviderStates;
 use crate::serve::ClientLimits;
 
-/// What every handler shares.
+/// What every handler shares; cheap to clone (one reference count), as the extractors and
+/// layers clone it for every request.
 #[derive(Clone, Debug)]
-pub(crate) struct AppState {
+pub(crate) struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub(crate) fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+
+    /// The parts, to change while the simulator is being configured.
+    pub(crate) fn edit(&mut self) -> &mut Shared {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+#[derive(Clone, Debug)]
+pub(crate) struct Shared {
     pub(crate) gateway: Gateway,
     /// Made once from the gateway; see [`AppState::with_gateway`].
     pub(crate) provider_states: ProviderStates,
@@ -47,8 +71,9 @@ pub(crate) struct AppState {
 impl AppState {
     /// The state with `gateway`, and the provider states over it.
     pub(crate) fn with_gateway(mut self, gateway: Gateway) -> Self {
-        self.provider_states = ProviderStates::new(gateway.clone());
-        self.gateway = gateway;
+        let shared = self.edit();
+        shared.provider_states = ProviderStates::new(gateway.clone());
+        shared.gateway = gateway;
         self
     }
 }

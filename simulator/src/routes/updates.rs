@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 
@@ -14,7 +14,7 @@ use crate::model::UpdateRequest;
 use crate::store::ChangeRecord;
 
 use super::extract::JsonBody;
-use super::lpas::accepted;
+use super::lpas::{accepted, json};
 
 /// `/lpas/{uid}/updates`.
 pub(crate) fn router() -> Router<AppState> {
@@ -33,7 +33,7 @@ async fn create_update(
 ) -> Result<Response, ApiError> {
     Ok(
         match state.gateway.update(&uid, request, caller.subject).await? {
-            Written::Now(lpa) => (StatusCode::CREATED, Json(lpa)).into_response(),
+            Written::Now(lpa) => json(StatusCode::CREATED, &lpa)?,
             Written::Queued(operation) => accepted(&operation),
         },
     )
