@@ -275,7 +275,7 @@ impl Gateway {
         uid: &str,
         request: UpdateRequest,
         author: String,
-    ) -> Result<Written<Lpa>, GatewayError> {
+    ) -> Result<Written<Arc<Lpa>>, GatewayError> {
         let ctx = Context {
             author,
             now: Timestamp::now(),
@@ -296,7 +296,7 @@ impl Gateway {
         uid: &str,
         request: UpdateRequest,
         ctx: Context,
-    ) -> Result<Written<Lpa>, GatewayError> {
+    ) -> Result<Written<Arc<Lpa>>, GatewayError> {
         update::precheck(&request).map_err(GatewayError::Invalid)?;
         let work = Work::Update {
             author: ctx.author,
@@ -311,7 +311,7 @@ impl Gateway {
         uid: &str,
         request: &UpdateRequest,
         ctx: &Context,
-    ) -> Result<Lpa, StoreError> {
+    ) -> Result<Arc<Lpa>, StoreError> {
         self.write_update_as(uid, request, ctx, None).await
     }
 
@@ -323,12 +323,11 @@ impl Gateway {
         request: &UpdateRequest,
         ctx: &Context,
         record_id: Option<&str>,
-    ) -> Result<Lpa, StoreError> {
+    ) -> Result<Arc<Lpa>, StoreError> {
         let record_id = record_id.map_or_else(|| Uuid::new_v4().to_string(), str::to_owned);
         let mut check = |lpa: &mut Lpa| {
-            let mut candidate = lpa.clone();
-            update::apply(request, &mut candidate, ctx)?;
-            *lpa = candidate;
+            // A refused update may have changed `lpa` part way; the store never writes it.
+            update::apply(request, lpa, ctx)?;
             let record = ChangeRecord {
                 id: record_id.clone(),
                 uid: uid.to_owned(),
@@ -342,10 +341,9 @@ impl Gateway {
         };
         let result = self.store.update(uid, &mut check).await;
         self.observe(&result);
-        if let Ok(lpa) = &result {
-            self.remember(Arc::new(lpa.clone()));
-        }
-        result
+        let lpa = Arc::new(result?);
+        self.remember(Arc::clone(&lpa));
+        Ok(lpa)
     }
 
     /// `GET /lpas/{uid}`.

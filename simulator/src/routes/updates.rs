@@ -33,7 +33,7 @@ async fn create_update(
 ) -> Result<Response, ApiError> {
     Ok(
         match state.gateway.update(&uid, request, caller.subject).await? {
-            Written::Now(lpa) => json(StatusCode::CREATED, &lpa)?,
+            Written::Now(lpa) => json(StatusCode::CREATED, &*lpa)?,
             Written::Queued(operation) => accepted(&operation),
         },
     )

@@ -143,7 +143,8 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn get_static(&self, uid: &str) -> Result<Lpa, StoreError>;
 
     /// Runs `check` on the current LPA and, when it passes, writes the changed LPA, the change
-    /// record and the event as one atomic step. Returns the updated LPA.
+    /// record and the event as one atomic step. Returns the updated LPA. `check` may have
+    /// changed the LPA part way when it refuses: a refused LPA is never written.
     async fn update(&self, uid: &str, check: &mut UpdateFn<'_>) -> Result<Lpa, StoreError>;
 
     /// The change log of one LPA, most recent first.
