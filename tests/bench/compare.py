@@ -43,7 +43,7 @@ PER_THREAD = max(64, 4 * CONNECTIONS)
 GET_UID = "M-9999-0000-0001"
 MANY_UIDS = [f"M-9999-0000-{n:04d}" for n in range(1, 11)]
 START_BOUND = 60
-WORKLOADS = ["GET one LPA", "POST /lpas (10 UIDs)", "POST updates (CORRECTION mix)"]
+WORKLOADS = ["GET one LPA", "POST /lpas (10 UIDs)", "POST updates (CORRECTION of the email)"]
 
 
 def log(message):

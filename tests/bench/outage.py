@@ -8,8 +8,8 @@
 For each mode (fail-fast, queue) and each outage (the container paused: hung; stopped and
 started again; the database flapping every 200 ms at the simulator's proxy), a GET load runs
 from before the outage until after it, while a probe reads the same LPA every 20 ms. Printed:
-the slowest answer against --db-timeout-ms, and the time from the database's return to the
-probe's first current (not stale) 200. Then, in queue mode, 10,000 writes are accepted while the
+the slowest answer against --db-timeout-ms, and the time from the database's return (Postgres
+answering again) to the probe's first current (not stale) 200. Then, in queue mode, 10,000 writes are accepted while the
 database is stopped, and the rate at which the outbox applies them once it is back.
 """
 
@@ -54,6 +54,28 @@ def wait_until_healthy(address, bound=60):
     raise RuntimeError(f"the database was not back within {bound} s")
 
 
+def postgres_answers(bound=120):
+    """Waits until Postgres itself answers on the published port, and returns when it did: an
+    SSLRequest is answered `S` or `N` by a server that accepts connections, while Docker's
+    proxy accepts a connection even before Postgres is up."""
+    import socket
+    import struct
+    from urllib.parse import urlparse
+
+    url = urlparse(DATABASE_URL)
+    deadline = time.monotonic() + bound
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((url.hostname, url.port), timeout=1) as probe:
+                probe.sendall(struct.pack("!ii", 8, 80877103))
+                if probe.recv(1) in (b"S", b"N"):
+                    return time.monotonic()
+        except OSError:
+            pass
+        time.sleep(0.01)
+    raise RuntimeError(f"Postgres did not answer within {bound} s")
+
+
 def set_condition(address, state, **extra):
     status, body = call(address, "PUT", "/__admin/database", {"state": state, **extra})
     if status != 200:
@@ -61,23 +83,40 @@ def set_condition(address, state, **extra):
 
 
 class Outage:
-    """How an outage starts and ends."""
+    """How an outage starts and ends; `end` returns when the database is back."""
 
     def __init__(self, name, begin, end):
         self.name, self.begin, self.end = name, begin, end
 
 
+def start_container(address):
+    docker("start", CONTAINER)
+    return postgres_answers()
+
+
+def now_after(action):
+    def run(address):
+        action(address)
+        return time.monotonic()
+
+    return run
+
+
 OUTAGES = [
-    Outage("hung (container paused)", lambda a: docker("pause", CONTAINER), lambda a: docker("unpause", CONTAINER)),
+    Outage(
+        "hung (container paused)",
+        lambda a: docker("pause", CONTAINER),
+        now_after(lambda a: docker("unpause", CONTAINER)),
+    ),
     Outage(
         "stopped (container stopped, started)",
         lambda a: docker("stop", "-t", "0", CONTAINER),
-        lambda a: docker("start", CONTAINER),
+        start_container,
     ),
     Outage(
         "flapping (200 ms, at the proxy)",
         lambda a: set_condition(a, "flapping", period_ms=200),
-        lambda a: set_condition(a, "online"),
+        now_after(lambda a: set_condition(a, "online")),
     ),
 ]
 
@@ -112,8 +151,7 @@ def through_outage(server, bearer, outage):
     time.sleep(BEFORE)
     outage.begin(server.address)
     time.sleep(OUTAGE)
-    outage.end(server.address)
-    returned = time.monotonic()
+    returned = outage.end(server.address)
     output, _ = load.communicate(timeout=seconds + 120)
     stop.set()
     prober.join(60)
@@ -171,8 +209,7 @@ def replay_rate(server, bearer):
     accepted_in = time.monotonic() - started
     accepted = statuses.count(202)
     log(f"replay: {accepted} of {len(statuses)} writes accepted (202) in {accepted_in:.1f} s")
-    docker("start", CONTAINER)
-    returned = time.monotonic()
+    returned = start_container(server.address)
     deadline = returned + 600
     pending = None
     while time.monotonic() < deadline:
@@ -187,8 +224,8 @@ def replay_rate(server, bearer):
     drained_in = time.monotonic() - returned
     _, body = call(server.address, "GET", "/__admin/operations")
     operations = json.loads(body)["operations"]
-    applied = sum(1 for o in operations if o["status"] == "applied")
-    failed = sum(1 for o in operations if o["status"] == "failed")
+    applied = sum(1 for o in operations if o["state"] == "applied")
+    failed = sum(1 for o in operations if o["state"] == "failed")
     return {
         "accepted": accepted,
         "applied": applied,

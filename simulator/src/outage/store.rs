@@ -117,6 +117,11 @@ impl Store for FaultyStore {
         self.inner.changes(uid).await
     }
 
+    async fn has_change(&self, uid: &str, id: &str) -> Result<bool, StoreError> {
+        self.admit().await?;
+        self.inner.has_change(uid, id).await
+    }
+
     async fn events(&self, after: u64) -> Result<Vec<Event>, StoreError> {
         self.admit().await?;
         self.inner.events(after).await

@@ -108,6 +108,14 @@ impl Store for MemoryStore {
         Ok(records)
     }
 
+    async fn has_change(&self, uid: &str, id: &str) -> Result<bool, StoreError> {
+        let tables = self.tables.read().await;
+        Ok(tables
+            .changes
+            .get(uid)
+            .is_some_and(|records| records.iter().any(|record| record.id == id)))
+    }
+
     async fn events(&self, after: u64) -> Result<Vec<Event>, StoreError> {
         let tables = self.tables.read().await;
         Ok(tables

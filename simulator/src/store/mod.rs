@@ -150,6 +150,17 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// The change log of one LPA, most recent first.
     async fn changes(&self, uid: &str) -> Result<Vec<ChangeRecord>, StoreError>;
 
+    /// Whether the change log of `uid` holds a record with id `id`: how the outbox's replay
+    /// tells that an operation was applied before a crash. By default read from
+    /// [`Store::changes`]; a store that can look one record up directly should.
+    async fn has_change(&self, uid: &str, id: &str) -> Result<bool, StoreError> {
+        match self.changes(uid).await {
+            Ok(records) => Ok(records.iter().any(|record| record.id == id)),
+            Err(StoreError::NotFound(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Events with a sequence above `after`, oldest first.
     async fn events(&self, after: u64) -> Result<Vec<Event>, StoreError>;
 

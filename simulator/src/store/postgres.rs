@@ -362,6 +362,24 @@ impl Store for PostgresStore {
         .await
     }
 
+    async fn has_change(&self, uid: &str, id: &str) -> Result<bool, StoreError> {
+        let Ok(id) = id.parse::<uuid::Uuid>() else {
+            return Ok(false);
+        };
+        self.bounded(async {
+            let (found,): (bool,) = sqlx::query_as(
+                "SELECT EXISTS (SELECT 1 FROM lpa_changes WHERE id = $1 AND uid = $2)",
+            )
+            .bind(id)
+            .bind(uid)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(classify)?;
+            Ok(found)
+        })
+        .await
+    }
+
     async fn events(&self, after: u64) -> Result<Vec<Event>, StoreError> {
         self.bounded(async {
             let after = i64::try_from(after).unwrap_or(i64::MAX);

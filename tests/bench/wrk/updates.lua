@@ -1,6 +1,7 @@
--- POST /lpas/{uid}/updates, each a fresh valid CORRECTION of the donor's last name, rotating
--- over PER LPAs of each thread (M-9TTT-0000-NNNN, made beforehand by the script), so that a
--- change's `old` is always the name the previous change of that LPA set:
+-- POST /lpas/{uid}/updates, each a fresh valid CORRECTION of the donor's email, rotating over
+-- PER LPAs of each thread (M-9TTT-0000-NNNN, made beforehand by the script), so that a change's
+-- `old` is always the email the previous change of that LPA set. The email, unlike a name,
+-- leaves no note, so the LPAs keep their size and every round measures the same work:
 -- wrk -s updates.lua URL -- TOKEN PER
 dofile(os.getenv("LPA_BENCH_WRK_DIR") .. "/report.lua")
 
@@ -32,10 +33,10 @@ function request()
   end
   next_lpa = next_lpa % per + 1
   local uid = string.format("M-%04d-0000-%04d", 9000 + id, next_lpa)
-  local old = names[next_lpa] or "Zoller"
-  local new = "Zoller" .. serial
+  local old = names[next_lpa] and ('"' .. names[next_lpa] .. '"') or "null"
+  local new = "donor" .. serial .. "@example.com"
   names[next_lpa] = new
-  local body = '{"type":"CORRECTION","changes":[{"key":"/donor/lastName","old":"' .. old
-    .. '","new":"' .. new .. '"}]}'
+  local body = '{"type":"CORRECTION","changes":[{"key":"/donor/email","old":' .. old
+    .. ',"new":"' .. new .. '"}]}'
   return wrk.format("POST", "/lpas/" .. uid .. "/updates", headers, body)
 end
