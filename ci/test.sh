@@ -74,4 +74,8 @@ LPA_SOAK_PROFILE=dev ci/soak.sh 15
 echo "== features (Gherkin downtime scenarios; JUnit report: $CARGO_TARGET_DIR/cucumber/junit.xml)"
 cargo test --locked -p features --test features
 
+echo "== benchmarks (short form, to keep them working: ci/bench.sh compare and outage run longer by hand)"
+LPA_BENCH_SECONDS=1 LPA_BENCH_ROUNDS=1 ci/bench.sh compare
+LPA_BENCH_OUTAGE_SECONDS=1 LPA_BENCH_WRITES=400 ci/bench.sh outage
+
 echo "ci/test.sh passed in $(( $(date +%s) - started ))s"
