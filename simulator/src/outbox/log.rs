@@ -1,4 +1,5 @@
-//! The outbox's files: append-only JSON lines, each appended line fsynced before it counts.
+//! The outbox's files: append-only JSON lines, each appended line fsynced before it counts
+//! (bar the outcomes of operations applied: see the outbox's docs).
 //!
 //! Two files: `accepted.jsonl` (every operation accepted while the database was away) and
 //! `outcomes.jsonl` (what became of each). An operation is pending while it has no outcome.
@@ -113,10 +114,16 @@ impl JsonLines {
 
     /// Appends one record and waits until it is on disk.
     pub(crate) fn append<T: Serialize>(&mut self, record: &T) -> Result<(), OutboxError> {
+        self.append_unsynced(record)?;
+        self.file.sync_data().map_err(io(&self.path))
+    }
+
+    /// Appends one record without waiting for the disk: for records that can be lost in a
+    /// crash without harm. A later [`Self::append`] syncs it along with its own.
+    pub(crate) fn append_unsynced<T: Serialize>(&mut self, record: &T) -> Result<(), OutboxError> {
         let mut line = serde_json::to_vec(record)?;
         line.push(b'\n');
-        self.file.write_all(&line).map_err(io(&self.path))?;
-        self.file.sync_data().map_err(io(&self.path))
+        self.file.write_all(&line).map_err(io(&self.path))
     }
 }
 

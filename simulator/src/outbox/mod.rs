@@ -9,7 +9,11 @@
 //!   behind them even when the database is back.
 //! - **Every outcome recorded.** A replayed operation that the store refuses (a stale `old`, an
 //!   unknown UID, a UID created twice) is recorded as failed with the same status and error
-//!   body the caller would have had, never dropped.
+//!   body the caller would have had, never dropped. A refusal is fsynced before the next
+//!   operation starts; an operation applied is written without waiting for the disk, because
+//!   after a crash replay finds it applied again in the store (its change record or its static
+//!   copy) rather than from the outbox, and waiting for each one capped replay at the disk's
+//!   sync rate.
 
 mod log;
 
@@ -247,8 +251,15 @@ impl Outbox {
         Ok(accepted)
     }
 
-    /// Records what became of operation `id`: on disk before it returns.
+    /// Records what became of operation `id`: a failure on disk before it returns, an
+    /// operation applied written without waiting for the disk (see the module docs).
     pub async fn record(&self, outcome: Outcome) -> Result<(), OutboxError> {
+        if outcome.state == OperationState::Applied {
+            let mut state = self.lock();
+            state.outcomes_log.append_unsynced(&outcome)?;
+            state.outcomes.insert(outcome.id.clone(), outcome);
+            return Ok(());
+        }
         let outbox = self.clone();
         tokio::task::spawn_blocking(move || {
             let mut state = outbox.lock();
