@@ -211,22 +211,23 @@ def start(kind, bearer):
             [SIM, "serve", "--listen", "127.0.0.1:0", "--store", "postgres", "--database-url", DATABASE_URL],
             env={"RUST_LOG": "warn"},
         )
-        wait_for_health(server)
+        wait_for_health(server.address)
         return server, simulator_workloads(server, bearer)
     raise ValueError(kind)
 
 
-def wait_for_health(server):
-    deadline = time.monotonic() + START_BOUND
+def wait_for_health(address, bound=START_BOUND):
+    """Waits until the simulator on `address` reports its database up."""
+    deadline = time.monotonic() + bound
     while time.monotonic() < deadline:
         try:
-            status, _ = call(server.address, "GET", "/__admin/health")
+            status, _ = call(address, "GET", "/__admin/health")
             if status == 200:
                 return
         except OSError:
             pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{server.name}: the database was not up within {START_BOUND} s")
+        time.sleep(0.1)
+    raise RuntimeError(f"the database behind {address} was not up within {bound} s")
 
 
 def free_port():

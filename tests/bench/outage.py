@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 
-from compare import Server, call, log, set_up_lpas, token
+from compare import Server, call, log, set_up_lpas, token, wait_for_health
 
 SIM = os.environ["LPA_BENCH_SIM"]
 WRK = os.environ["LPA_BENCH_WRK"]
@@ -39,19 +39,6 @@ WRITERS = 8
 
 def docker(*args):
     subprocess.run(["docker", *args], check=True, capture_output=True, timeout=120)
-
-
-def wait_until_healthy(address, bound=60):
-    deadline = time.monotonic() + bound
-    while time.monotonic() < deadline:
-        try:
-            status, _ = call(address, "GET", "/__admin/health")
-            if status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"the database was not back within {bound} s")
 
 
 def postgres_answers(bound=120):
@@ -155,7 +142,7 @@ def through_outage(server, bearer, outage):
     output, _ = load.communicate(timeout=seconds + 120)
     stop.set()
     prober.join(60)
-    wait_until_healthy(server.address)
+    wait_for_health(server.address)
     report = json.loads([l for l in output.splitlines() if l.startswith("{")][-1])
     fresh = [s for s in samples if s[0] >= returned and s[2] == 200 and not s[3]]
     recovery_ms = (fresh[0][0] + fresh[0][1] - returned) * 1000 if fresh else None
@@ -174,7 +161,7 @@ def start_simulator(mode, outbox):
     if outbox:
         argv += ["--outbox", outbox]
     server = Server(f"lpa-sim {mode}", argv, env={"RUST_LOG": "warn"})
-    wait_until_healthy(server.address)
+    wait_for_health(server.address)
     return server
 
 
@@ -273,5 +260,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, os.path.dirname(__file__))
     main()

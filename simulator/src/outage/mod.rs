@@ -149,6 +149,14 @@ impl Outage {
         self.policy().mode
     }
 
+    /// Queueing needs an outbox.
+    fn check_mode(&self, mode: OnDbOffline) -> Result<(), OutageError> {
+        if mode == OnDbOffline::Queue && !self.can_queue {
+            return Err(OutageError::NoOutbox);
+        }
+        Ok(())
+    }
+
     /// Whether writes are queued while the database is unavailable.
     pub(crate) fn queueing(&self) -> bool {
         self.mode() == OnDbOffline::Queue
@@ -156,9 +164,7 @@ impl Outage {
 
     /// Switches between failing fast and queueing.
     pub(crate) fn set_mode(&self, mode: OnDbOffline) -> Result<(), OutageError> {
-        if mode == OnDbOffline::Queue && !self.can_queue {
-            return Err(OutageError::NoOutbox);
-        }
+        self.check_mode(mode)?;
         self.policy().mode = mode;
         Ok(())
     }
@@ -166,9 +172,7 @@ impl Outage {
     /// A provider state's outage: the database offline, met by `mode`, until [`Self::end`].
     pub(crate) fn hold_offline(&self, mode: OnDbOffline) -> Result<(), OutageError> {
         let switch = self.require_switch()?;
-        if mode == OnDbOffline::Queue && !self.can_queue {
-            return Err(OutageError::NoOutbox);
-        }
+        self.check_mode(mode)?;
         let mut policy = self.policy();
         let before = policy.held_from.unwrap_or(policy.mode);
         policy.mode = mode;
