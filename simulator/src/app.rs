@@ -18,6 +18,7 @@ use crate::outage::{OnDbOffline, Switch};
 use crate::outbox::Outbox;
 use crate::provider_states::ProviderStates;
 use crate::routes::{self, AppState, Shared};
+use crate::scope::{Contracts, ScopeMode, Watch};
 use crate::serve::{self, ClientLimits};
 use crate::store::{MemoryStore, Store};
 
@@ -54,6 +55,7 @@ impl Simulator {
                 admin: AdminAccess::default(),
                 limits: ClientLimits::default(),
                 public_url: Arc::from(""),
+                scopes: None,
             }),
         }
     }
@@ -140,6 +142,14 @@ impl Simulator {
     /// HTTP faults on the API: those in `faults` (with its seed) instead of none.
     pub fn with_faults(mut self, faults: Faults) -> Self {
         self.state.edit().faults = faults;
+        self
+    }
+
+    /// Holds each consumer calling the API to the scope its pacts in `contracts` give it:
+    /// reporting what is outside it (`GET /__admin/scopes`), or refusing it and trimming
+    /// answers to the fields it relies on.
+    pub fn with_scopes(mut self, contracts: Contracts, mode: ScopeMode) -> Self {
+        self.state.edit().scopes = Some(Watch::new(contracts, mode));
         self
     }
 

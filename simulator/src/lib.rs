@@ -21,6 +21,8 @@
 //! - `provider_states`: Pact provider states, so the simulator can be verified against
 //!   consumers' pacts (`/__pact/provider-states`);
 //! - `journal`: the recent requests, for the admin API;
+//! - [`scope`]: each consumer's scope, read from its pacts (the operations it calls, the
+//!   fields it relies on), and holding callers to it;
 //! - [`error`]: the one error type every HTTP answer goes through, in the store's error body;
 //! - `routes`: the HTTP handlers, a file per resource, each with its `router()`, the shared
 //!   state and the layers around them;
@@ -52,6 +54,7 @@ pub mod outage;
 pub mod outbox;
 mod provider_states;
 mod routes;
+pub mod scope;
 mod serve;
 pub mod store;
 pub mod update;

@@ -10,6 +10,7 @@ use simulator::auth::{self, DEFAULT_SECRET, ISSUERS, TokenRequest};
 use simulator::fault::Faults;
 use simulator::outage::{self, Switch};
 use simulator::outbox::Outbox;
+use simulator::scope::{Contracts, Issuers, ScopeMode};
 use simulator::store::{Store, StoreError};
 use simulator::{ClientLimits, OnDbOffline, Simulator};
 use tracing_subscriber::EnvFilter;
@@ -114,6 +115,19 @@ struct ServeArgs {
     /// images); by default the address it listens on.
     #[arg(long, env = "LPA_SIM_PUBLIC_URL")]
     public_url: Option<url::Url>,
+    /// A folder of the consumers' pact files: each consumer is held to the operations its
+    /// pacts call and the answer fields they rely on, as `--scopes` says.
+    #[arg(long, env = "LPA_SIM_CONTRACTS")]
+    contracts: Option<std::path::PathBuf>,
+    /// With `--contracts`: `report` counts calls and fields outside each consumer's contract
+    /// (`GET /__admin/scopes`); `enforce` refuses such calls with 403 and trims answers to
+    /// the fields the consumer's contract relies on.
+    #[arg(long, env = "LPA_SIM_SCOPES", value_enum, requires = "contracts")]
+    scopes: Option<ScopeMode>,
+    /// The JWT issuer a pact's consumer signs as, CONSUMER=ISSUER (repeatable); the store's
+    /// three consumers are known: modernising-lpa, use-an-lpa and sirius.
+    #[arg(long = "issuer", env = "LPA_SIM_ISSUERS", value_delimiter = ',', value_parser = Issuers::parse_pair, requires = "contracts")]
+    issuers: Vec<(String, String)>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -180,6 +194,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             body_read_timeout: Duration::from_millis(args.body_timeout_ms),
             max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
         });
+    let simulator = match &args.contracts {
+        Some(dir) => {
+            let mode = args.scopes.unwrap_or(ScopeMode::Report);
+            simulator.with_scopes(contracts(dir, &args.issuers)?, mode)
+        }
+        None => simulator,
+    };
     let simulator = match (args.on_db_offline, &args.outbox) {
         (OnDbOffline::Queue, Some(dir)) => {
             let outbox = Outbox::open(dir)
@@ -236,6 +257,32 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     served.context("Failed to serve")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The consumers' scopes from the pacts in `dir`, each consumer signing as the store's
+/// defaults and `issuers` say.
+fn contracts(dir: &std::path::Path, issuers: &[(String, String)]) -> anyhow::Result<Contracts> {
+    let mut known = Issuers::default();
+    for (consumer, issuer) in issuers {
+        known.insert(consumer, issuer);
+    }
+    let contracts = Contracts::read(dir)?.with_issuers(known);
+    for scope in contracts.scopes() {
+        match contracts.issuers().of(scope.consumer()) {
+            Some(issuer) => tracing::info!(
+                consumer = scope.consumer(),
+                issuer,
+                operations = scope.operations().len(),
+                "contract scope"
+            ),
+            None => tracing::warn!(
+                consumer = scope.consumer(),
+                "a pact's consumer with no known issuer: its calls cannot be told apart; \
+                 name its issuer with --issuer CONSUMER=ISSUER"
+            ),
+        }
+    }
+    Ok(contracts)
 }
 
 /// The HTTP faults in force at start, from `--faults FILE`, seeded by `--fault-seed`.

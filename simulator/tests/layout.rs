@@ -16,6 +16,7 @@ type Graph = BTreeMap<String, BTreeSet<String>>;
 /// the model depends on nothing of the crate.
 const FORBIDDEN: &[(&str, &[&str])] = &[
     ("model", &["*"]),
+    ("scope", &["*"]),
     (
         "update",
         &[

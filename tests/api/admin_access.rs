@@ -20,6 +20,7 @@ const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("DELETE", "/__admin/requests"),
     ("GET", "/__admin/outbox"),
     ("GET", "/__admin/operations"),
+    ("GET", "/__admin/scopes"),
     ("GET", "/__pact/provider-states"),
     ("POST", "/__pact/provider-states"),
     ("POST", "/_pact_state"),

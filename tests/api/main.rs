@@ -14,4 +14,5 @@ mod hostile;
 mod lifecycle;
 mod provider_states;
 mod read;
+mod scopes;
 mod updates;

@@ -63,6 +63,21 @@ fn the_official_verifier_passes_every_committed_interaction_with_teardowns() {
 }
 
 #[test]
+fn the_official_verifier_passes_every_committed_interaction_with_each_consumer_held_to_its_contract()
+ {
+    let pacts = committed_pacts();
+    let sim = SimProcess::start(&[
+        "--contracts",
+        pacts.to_str().unwrap(),
+        "--scopes",
+        "enforce",
+    ])
+    .expect("lpa-sim serve --scopes enforce starts");
+    let outcome = Verification::new(&sim.address).pacts(pacts).run();
+    every_committed_interaction_passes(&outcome);
+}
+
+#[test]
 fn verifying_the_same_simulator_twice_passes_both_times() {
     let sim = plain_serve();
     for round in 1..=2 {

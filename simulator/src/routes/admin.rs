@@ -12,7 +12,7 @@
 //!   in-memory store's calls;
 //! - `/__admin/faults...`: HTTP faults on the API (see the `faults` routes);
 //! - `POST /__admin/reset`: back to normal — database online, HTTP faults removed and their
-//!   random source restarted from its seed, journal cleared.
+//!   random source restarted from its seed, journal and the scopes' tally cleared.
 
 use axum::Json;
 use axum::Router;
@@ -166,5 +166,8 @@ async fn reset(State(state): State<AppState>) -> StatusCode {
     state.gateway.end_outage().await;
     state.faults.reset();
     state.journal.clear();
+    if let Some(scopes) = &state.scopes {
+        scopes.reset();
+    }
     StatusCode::NO_CONTENT
 }

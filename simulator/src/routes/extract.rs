@@ -76,7 +76,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for AdminJson<T> {
 }
 
 /// The whole body, within the body read timeout and the body limit.
-async fn read_body(request: Request, state: &AppState) -> Result<Bytes, ApiError> {
+pub(super) async fn read_body(request: Request, state: &AppState) -> Result<Bytes, ApiError> {
     let bound = state.limits.body_read_timeout;
     tokio::time::timeout(bound, Bytes::from_request(request, state))
         .await

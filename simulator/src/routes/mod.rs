@@ -10,6 +10,7 @@ mod images;
 mod layers;
 mod lpas;
 mod pact;
+mod scopes;
 mod updates;
 
 use std::sync::Arc;
@@ -25,6 +26,7 @@ use crate::fault::{self, Faults};
 use crate::gateway::Gateway;
 use crate::journal::Journal;
 use crate::provider_states::ProviderStates;
+use crate::scope::Watch;
 use crate::serve::ClientLimits;
 
 /// What every handler shares; cheap to clone (one reference count), as the extractors and
@@ -66,6 +68,8 @@ pub(crate) struct Shared {
     /// Where callers reach this simulator, for the URLs it hands out (presigned images),
     /// without a trailing `/`.
     pub(crate) public_url: Arc<str>,
+    /// The consumers' contract scopes, when the simulator holds consumers to them.
+    pub(crate) scopes: Option<Watch>,
 }
 
 impl AppState {
@@ -84,12 +88,17 @@ impl FromRef<AppState> for Verifier {
     }
 }
 
-/// The store's API, faulted when faults are set.
+/// The store's API, with each consumer held to its contract when scopes are set, faulted
+/// when faults are set (a fault acts on the answer as the consumer would get it).
 pub(crate) fn api(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(health::router())
         .merge(lpas::router())
         .merge(updates::router())
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            scopes::keep_to_scope,
+        ))
         // Faults act on the API only: the admin routes stay reachable to end a rehearsal.
         .route_layer(middleware::from_fn_with_state(
             state.faults.clone(),
@@ -104,6 +113,7 @@ pub(crate) fn control(state: &AppState) -> Router<AppState> {
         .merge(admin::router())
         .merge(faults::router())
         .merge(pact::router())
+        .merge(scopes::router())
         .route_layer(middleware::from_fn_with_state(
             state.admin.clone(),
             access::require_admin,

@@ -97,6 +97,30 @@ fn a_running_simulator_passes_every_committed_pact_twice_in_a_row_with_reports()
 }
 
 #[test]
+fn a_simulator_holding_every_consumer_to_its_contract_passes_every_committed_pact() {
+    // Arrange: each consumer refused anything its pact does not call, and sent only the
+    // fields its pact relies on.
+    let pacts = committed_pacts();
+    let sim = SimProcess::start(&[
+        "--contracts",
+        pacts.to_str().unwrap(),
+        "--scopes",
+        "enforce",
+    ])
+    .expect("lpa-sim starts");
+    let mut args = against(&sim);
+    args.extend(pacts_arg(&pacts));
+
+    // Act
+    let output = run(&args);
+
+    // Assert
+    assert_eq!(output.status.code(), Some(0), "{}", summary(&output));
+    let expected: usize = committed_interactions().iter().map(|(_, n)| n).sum();
+    assert!(summary(&output).contains(&format!("PASSED: {expected} passed, 0 failed")));
+}
+
+#[test]
 fn verify_simulator_passes_every_committed_pact_and_writes_junit_a_ci_system_parses() {
     // Arrange
     let junit = temp("junit.xml");
