@@ -6,7 +6,6 @@
 
 mod modernising_lpa;
 mod pact_files;
-mod readme;
 mod sirius;
 mod support;
 mod use_an_lpa;

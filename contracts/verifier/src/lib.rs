@@ -1,12 +1,14 @@
-//! Provider verification of the LPA store against its consumers' pacts, on pact_verifier: the
-//! library behind `lpa-contracts verify`.
+//! Provider verification of the LPA store against its consumers' pacts, on pact_verifier, and
+//! the consumers' data-minimisation record: the library behind `lpa-contracts`.
 //!
 //! - [`sources`]: pacts from files, folders, URLs or a Pact Broker, checked and grouped by
 //!   consumer;
 //! - [`states`]: provider-state changes, keeping the provider's reason when one fails;
 //! - [`tokens`]: a fresh JWT on every replayed request, signed as the consumer;
 //! - [`provider`]: the provider at a URL, or a simulator started for the run;
-//! - [`report`]: the result per interaction, as a summary, JUnit XML or JSON.
+//! - [`report`]: the result per interaction, as a summary, JUnit XML or JSON;
+//! - [`scopes`]: each consumer's scope from its pacts, the data-minimisation record behind
+//!   `lpa-contracts scopes`.
 //!
 //! ```no_run
 //! # async fn verify() -> Result<(), verifier::VerifyError> {
@@ -27,6 +29,7 @@
 
 pub mod provider;
 pub mod report;
+pub mod scopes;
 pub mod sources;
 pub mod states;
 pub mod tokens;

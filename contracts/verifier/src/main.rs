@@ -12,8 +12,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use pact_models::http_utils::HttpAuth;
 use pact_verifier::PublishOptions;
 use serde_json::Value;
+use simulator::scope::{Contracts, Issuers};
 use tracing_subscriber::EnvFilter;
 use verifier::provider::{Provider, SimulatorStore};
+use verifier::scopes::Record;
 use verifier::sources::{Broker, PactInputs};
 use verifier::{PROVIDER_NAME, Verification, VerifyError};
 
@@ -29,6 +31,31 @@ struct Cli {
 enum Command {
     /// Verify a provider against pacts; exits 1 when an interaction fails, 2 on bad input.
     Verify(Box<VerifyArgs>),
+    /// Print each consumer's scope from its pacts (the operations it calls, the LPA fields it
+    /// relies on), the data-minimisation record; exits 2 on bad input.
+    Scopes(ScopesArgs),
+}
+
+#[derive(Debug, Args)]
+struct ScopesArgs {
+    /// The folder of pact files.
+    #[arg(long, value_name = "DIR", default_value = "contracts/pacts")]
+    pacts: PathBuf,
+    /// `markdown`: the record for people to review; `json`: the same, for tools.
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    format: Format,
+    /// A consumer's JWT issuer, as CONSUMER=ISSUER (repeatable); the three OPG consumers are
+    /// known already.
+    #[arg(long = "issuer", value_name = "CONSUMER=ISSUER", value_parser = Issuers::parse_pair)]
+    issuers: Vec<(String, String)>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    /// Markdown tables.
+    Markdown,
+    /// JSON.
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -127,7 +154,7 @@ struct VerifyArgs {
     jwt_secret: Option<String>,
     /// A consumer's JWT issuer, as CONSUMER=ISSUER (repeatable); the three OPG consumers are
     /// known already.
-    #[arg(long = "issuer", value_name = "CONSUMER=ISSUER", value_parser = parse_pair)]
+    #[arg(long = "issuer", value_name = "CONSUMER=ISSUER", value_parser = Issuers::parse_pair)]
     issuers: Vec<(String, String)>,
     /// The bound on each request and state change, in milliseconds.
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(100..=600_000))]
@@ -152,15 +179,6 @@ fn parse_json(text: &str) -> Result<Value, String> {
     serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))
 }
 
-fn parse_pair(text: &str) -> Result<(String, String), String> {
-    match text.split_once('=') {
-        Some((consumer, issuer)) if !consumer.is_empty() && !issuer.is_empty() => {
-            Ok((consumer.to_owned(), issuer.to_owned()))
-        }
-        _ => Err("expected CONSUMER=ISSUER".to_owned()),
-    }
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -171,8 +189,11 @@ async fn main() -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     verifier::install_crypto();
-    let Command::Verify(args) = Cli::parse().command;
-    match verify(*args).await {
+    let outcome = match Cli::parse().command {
+        Command::Verify(args) => verify(*args).await,
+        Command::Scopes(args) => scopes(&args).await.map(|()| true),
+    };
+    match outcome {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(e) => {
@@ -180,6 +201,24 @@ async fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `lpa-contracts scopes`: the record on standard output.
+async fn scopes(args: &ScopesArgs) -> anyhow::Result<()> {
+    let mut issuers = Issuers::default();
+    for (consumer, issuer) in &args.issuers {
+        issuers.insert(consumer, issuer);
+    }
+    let contracts = Contracts::read(&args.pacts)?.with_issuers(issuers);
+    eprintln!(
+        "measuring what each consumer receives from a simulator, without and with enforcement"
+    );
+    let record = Record::measure(&contracts).await?;
+    match args.format {
+        Format::Markdown => print!("{}", record.markdown()),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&record)?),
+    }
+    Ok(())
 }
 
 async fn verify(args: VerifyArgs) -> anyhow::Result<bool> {

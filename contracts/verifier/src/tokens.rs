@@ -7,11 +7,11 @@
 //! recorded one (opt-outs name the acting attorney in `sub`), or else as the consumer whose pact
 //! it is, by that consumer's issuer.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use contracts::credentials::{Credentials, MAKE_REGISTER_ISSUER, SIRIUS_ISSUER, USE_ISSUER};
+use contracts::credentials::{Credentials, SIRIUS_ISSUER};
 use itertools::Either;
 use jsonwebtoken::{DecodingKey, Validation};
 use pact_models::bodies::OptionalBody;
@@ -27,44 +27,9 @@ pub const JWT_HEADER: &str = "X-Jwt-Authorization";
 /// token: Sirius's, as the real provider's own verification signs every request.
 pub const FALLBACK_ISSUER: &str = SIRIUS_ISSUER;
 
-/// Which issuer each known consumer signs as.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Issuers {
-    by_consumer: BTreeMap<String, String>,
-}
-
-impl Default for Issuers {
-    /// The three consumers of the LPA store.
-    fn default() -> Self {
-        let by_consumer = [
-            ("modernising-lpa", MAKE_REGISTER_ISSUER),
-            ("use-an-lpa", USE_ISSUER),
-            ("sirius", SIRIUS_ISSUER),
-        ]
-        .into_iter()
-        .map(|(c, i)| (c.to_owned(), i.to_owned()))
-        .collect();
-        Self { by_consumer }
-    }
-}
-
-impl Issuers {
-    /// Adds or replaces a consumer's issuer (`--issuer consumer=issuer`).
-    pub fn insert(&mut self, consumer: &str, issuer: &str) {
-        self.by_consumer
-            .insert(consumer.to_owned(), issuer.to_owned());
-    }
-
-    /// The issuer of `consumer`, if known.
-    pub fn of(&self, consumer: &str) -> Option<&str> {
-        self.by_consumer.get(consumer).map(String::as_str)
-    }
-
-    /// Every consumer with a known issuer.
-    pub fn consumers(&self) -> impl Iterator<Item = &str> {
-        self.by_consumer.keys().map(String::as_str)
-    }
-}
+/// Which issuer each known consumer signs as: the simulator's list, so that the verifier and
+/// `lpa-sim serve --contracts` place a consumer's calls alike.
+pub use simulator::scope::Issuers;
 
 /// The subject a consumer's requests carry when its pact recorded no token.
 pub fn default_subject(issuer: &str) -> String {
@@ -165,6 +130,7 @@ impl RequestFilterExecutor for FreshTokens {
 
 #[cfg(test)]
 mod tests {
+    use contracts::credentials::{MAKE_REGISTER_ISSUER, USE_ISSUER};
     use simulator::auth::{DEFAULT_SECRET, Verifier};
 
     use super::*;

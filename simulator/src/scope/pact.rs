@@ -16,11 +16,12 @@ pub(crate) const PROVIDER: &str = "data-lpa-store";
 #[derive(Debug, thiserror::Error)]
 pub enum ScopeError {
     /// The folder cannot be listed.
-    #[error("cannot read the pact folder {dir}: {source}")]
+    #[error("cannot read the pact folder {dir}")]
     Folder {
         /// The folder.
         dir: PathBuf,
         /// Why.
+        #[source]
         source: std::io::Error,
     },
     /// A file is not a pact pact_models can read.
@@ -117,7 +118,9 @@ fn read_file(path: &Path) -> Result<Option<Scope>, ScopeError> {
             update_type.as_deref(),
         );
         let response = &http.response;
-        if (200..300).contains(&response.status) {
+        // A queued write's receipt (202) is the simulator's own and carries no LPA data; the
+        // layer leaves it as it is, so it gives no fields either.
+        if (200..300).contains(&response.status) && response.status != 202 {
             let fields = answer_fields(&response.body, &response.matching_rules);
             scope
                 .fields

@@ -1,7 +1,7 @@
-//! The operations a pact file covers, read back from the file with pact_models: the record of
-//! what each consumer may do with the store, which the README's table must agree with.
+//! The operations a pact file covers, read back from the file with pact_models, for the tests
+//! of what each consumer's pact holds.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use pact_models::pact::{Pact, read_pact};
 
@@ -60,25 +60,4 @@ fn template(path: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("/")
-}
-
-/// The consumers × operations table in Markdown, one row per operation, sorted.
-pub(crate) fn table() -> String {
-    let mut rows: BTreeMap<String, Vec<bool>> = BTreeMap::new();
-    for (column, consumer) in CONSUMERS.iter().enumerate() {
-        for operation in operations(consumer) {
-            rows.entry(operation)
-                .or_insert_with(|| vec![false; CONSUMERS.len()])[column] = true;
-        }
-    }
-    let mut table = format!(
-        "| operation | {} |\n| --- |{}\n",
-        CONSUMERS.join(" | "),
-        " :-: |".repeat(CONSUMERS.len())
-    );
-    for (operation, used) in rows {
-        let marks: Vec<&str> = used.iter().map(|&u| if u { "✓" } else { "" }).collect();
-        table.push_str(&format!("| `{operation}` | {} |\n", marks.join(" | ")));
-    }
-    table
 }

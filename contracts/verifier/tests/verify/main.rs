@@ -8,6 +8,7 @@ mod in_process;
 mod opg;
 mod publish;
 mod python;
+mod scopes;
 
 use std::path::PathBuf;
 
