@@ -272,3 +272,75 @@ fn serve_refuses_a_faults_file_with_an_invalid_fault_and_says_where() {
         finished.output
     );
 }
+
+fn committed_pacts() -> String {
+    testkit::repository_root()
+        .join("contracts/pacts")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn serve_with_contracts_enforces_them_when_asked_and_reports_by_default() {
+    // Arrange
+    let pacts = committed_pacts();
+    let reporting = serve(&["--contracts", &pacts]);
+    let enforcing = serve(&["--contracts", &pacts, "--scopes", "enforce"]);
+    let token = simulator::auth::issue(
+        simulator::auth::DEFAULT_SECRET,
+        &simulator::auth::TokenRequest {
+            issuer: "opg.poas.use".to_owned(),
+            subject: "urn:opg:poas:use:users:1".to_owned(),
+            expires_in: Some(60),
+            issued_offset: 0,
+        },
+    )
+    .unwrap();
+    let update = format!(
+        "POST /lpas/M-0000-1111-2222/updates HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+         X-Jwt-Authorization: Bearer {token}\r\nContent-Type: application/json\r\n\
+         Content-Length: 34\r\n\r\n{{\"type\":\"CORRECTION\",\"changes\":[]}}"
+    );
+
+    // Act
+    let refused = http(host(&enforcing.address), &update);
+    let let_through = http(host(&reporting.address), &update);
+    let report = http_get(host(&reporting.address), "/__admin/scopes");
+
+    // Assert
+    assert!(refused.starts_with("HTTP/1.1 403"), "{refused}");
+    assert!(refused.contains("use-an-lpa"), "{refused}");
+    assert!(let_through.starts_with("HTTP/1.1 404"), "{let_through}");
+    assert!(report.contains("\"mode\":\"report\""), "{report}");
+    assert!(
+        report.contains("POST /lpas/{uid}/updates CORRECTION"),
+        "{report}"
+    );
+}
+
+#[test]
+fn serve_refuses_scopes_without_contracts_and_a_folder_without_pacts() {
+    let without = run(lpa_sim(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--scopes",
+        "enforce",
+    ]));
+    let missing = run(lpa_sim(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--contracts",
+        "/no/such/pacts",
+    ]));
+
+    assert!(!without.status.success());
+    assert!(without.output.contains("--contracts"), "{}", without.output);
+    assert!(!missing.status.success());
+    assert!(
+        missing.output.contains("/no/such/pacts"),
+        "{}",
+        missing.output
+    );
+}
