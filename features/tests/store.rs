@@ -28,6 +28,11 @@ pub(crate) fn answer_bound() -> Duration {
     TEST_DB_TIMEOUT + Duration::from_millis(1000)
 }
 
+/// The consumers' committed pacts, `contracts/pacts`.
+pub(crate) fn committed_pacts() -> PathBuf {
+    testkit::repository_root().join("contracts/pacts")
+}
+
 /// The running store.
 #[derive(Debug)]
 pub(crate) enum StoreUnderTest {
@@ -53,6 +58,16 @@ impl StoreUnderTest {
             Mode::FailFast => Self::InProcess(Box::new(spawn_app_on(StoreChoice::Postgres).await)),
             Mode::Queue => Self::InProcess(Box::new(spawn_queue_app().await)),
         }
+    }
+
+    /// A simulator in this process on a fresh Postgres container, failing fast, holding each
+    /// consumer to its pact in `contracts/pacts` as `mode` says.
+    pub(crate) async fn start_scoped(mode: simulator::scope::ScopeMode) -> anyhow::Result<Self> {
+        let contracts = simulator::scope::Contracts::read(&committed_pacts())?;
+        let app =
+            testkit::spawn_postgres_app_with(|simulator| simulator.with_scopes(contracts, mode))
+                .await;
+        Ok(Self::InProcess(Box::new(app)))
     }
 
     /// `lpa-sim serve` in queue mode as a child process, on a fresh Postgres container.

@@ -108,16 +108,20 @@ pub async fn spawn_app_on(store: StoreChoice) -> TestApp {
             let (store, faults) = simulator::outage::memory(TEST_DB_TIMEOUT);
             spawn(Simulator::new(store).with_outage_switch(faults)).await
         }
-        StoreChoice::Postgres => {
-            let database = postgres::TestDatabase::start()
-                .await
-                .expect("a test database should start");
-            let mut app = spawn(postgres_simulator(&database.url).await).await;
-            app.database = Some(database);
-            app.wait_until_database_ready().await;
-            app
-        }
+        StoreChoice::Postgres => spawn_postgres_app_with(|simulator| simulator).await,
     }
+}
+
+/// Starts a simulator on a fresh Postgres database of its own, configured further by
+/// `configure` (scopes, faults, ...).
+pub async fn spawn_postgres_app_with(configure: impl FnOnce(Simulator) -> Simulator) -> TestApp {
+    let database = postgres::TestDatabase::start()
+        .await
+        .expect("a test database should start");
+    let mut app = spawn(configure(postgres_simulator(&database.url).await)).await;
+    app.database = Some(database);
+    app.wait_until_database_ready().await;
+    app
 }
 
 /// Starts a simulator on Postgres in queue mode, with an outbox in a fresh temporary folder.

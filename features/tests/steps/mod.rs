@@ -7,7 +7,8 @@
 //! - [`answers`]: what the consumers were answered, and how long they waited;
 //! - [`recovery`]: writes accepted during an outage, completed after it, nothing lost;
 //! - [`faults`]: HTTP faults on the store's API;
-//! - [`access`]: callers without a valid token.
+//! - [`access`]: callers without a valid token;
+//! - [`scopes`]: each consumer held to its pact, and what it was sent.
 
 pub(crate) mod access;
 pub(crate) mod answers;
@@ -16,3 +17,4 @@ pub(crate) mod faults;
 pub(crate) mod lifecycle;
 pub(crate) mod outage;
 pub(crate) mod recovery;
+pub(crate) mod scopes;

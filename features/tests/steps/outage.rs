@@ -80,7 +80,7 @@ async fn set_proxy(world: &LpaStore, condition: Value) -> anyhow::Result<()> {
 }
 
 /// One store per scenario: a second would leave the scenario's LPA and answers behind.
-fn ensure_no_store(world: &LpaStore) -> anyhow::Result<()> {
+pub(crate) fn ensure_no_store(world: &LpaStore) -> anyhow::Result<()> {
     anyhow::ensure!(
         world.store.is_none(),
         "a store already runs in this scenario (is one started in the Background too?)"
