@@ -121,6 +121,25 @@ fn a_simulator_holding_every_consumer_to_its_contract_passes_every_committed_pac
 }
 
 #[test]
+fn opgs_own_modernising_lpa_contract_passes_against_a_simulator_holding_it_to_that_contract() {
+    let pacts = super::package_dir().join("../opg/modernising-lpa");
+    let sim = SimProcess::start(&[
+        "--contracts",
+        pacts.to_str().unwrap(),
+        "--scopes",
+        "enforce",
+    ])
+    .expect("lpa-sim starts");
+    let mut args = against(&sim);
+    args.extend(pacts_arg(&pacts));
+
+    let output = run(&args);
+
+    assert_eq!(output.status.code(), Some(0), "{}", summary(&output));
+    assert!(summary(&output).contains("PASSED: 9 passed, 0 failed"));
+}
+
+#[test]
 fn verify_simulator_passes_every_committed_pact_and_writes_junit_a_ci_system_parses() {
     // Arrange
     let junit = temp("junit.xml");
