@@ -29,6 +29,10 @@ const PARTS: &[(&str, &str)] = &[
     ("authorisedSignatory", "authorised signatory"),
     ("correspondent", "correspondent"),
     ("voucher", "voucher"),
+    (
+        "restrictionsAndConditionsImages",
+        "scanned restrictions and conditions (each page)",
+    ),
 ];
 
 /// How many of a registered LPA's fields a consumer receives.
