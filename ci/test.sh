@@ -72,7 +72,10 @@ echo "== soak (short form: 15 s on Postgres in queue mode, two SIGKILLs; ci/soak
 LPA_SOAK_PROFILE=dev ci/soak.sh 15
 
 echo "== features (Gherkin downtime scenarios; JUnit report: $CARGO_TARGET_DIR/cucumber/junit.xml)"
-cargo test --locked -p features --test features
+cargo test --locked -p features --test features -- --tags 'not @consumer-under-test'
+
+echo "== the consumer under test: the example service, well and badly behaved (ci/consumer-under-test.sh)"
+ci/consumer-under-test.sh
 
 echo "== benchmarks (short form, to keep them working: ci/bench.sh compare and outage run longer by hand)"
 LPA_BENCH_SECONDS=1 LPA_BENCH_ROUNDS=1 ci/bench.sh compare

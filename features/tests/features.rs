@@ -10,11 +10,15 @@
 //! - `world`: one scenario's state ([`world::LpaStore`]);
 //! - `store`: the store under test (a simulator on its own Postgres container);
 //! - `answer`: what a consumer was answered, and reports of expected against actual;
+//! - `under_test`: a team's own service as the consumer under test, from a TOML file;
+//! - `journal`: the store's request journal, and judgements of a consumer's behaviour from it;
 //! - `steps`: the step definitions, one module per domain thing.
 
 mod answer;
+mod journal;
 mod steps;
 mod store;
+mod under_test;
 mod world;
 
 use std::path::PathBuf;
@@ -81,8 +85,12 @@ async fn main() {
         .max_concurrent_scenarios(CONCURRENT_SCENARIOS)
         .after(|_, _, _, _, world| {
             async move {
-                if let Some(store) = world.and_then(|w| w.store.take()) {
-                    store.shut_down().await;
+                if let Some(world) = world {
+                    // The service first: it must not outlive the store it calls.
+                    drop(world.under_test.take());
+                    if let Some(store) = world.store.take() {
+                        store.shut_down().await;
+                    }
                 }
             }
             .boxed_local()

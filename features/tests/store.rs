@@ -40,6 +40,9 @@ pub(crate) enum StoreUnderTest {
     InProcess(Box<TestApp>),
     /// `lpa-sim serve` as a child process, in queue mode, so it can be killed with SIGKILL.
     Process(Box<ProcessStore>),
+    /// A store that was already running, at this address (a consumer under test's file may
+    /// name one, e.g. in the compose recipe).
+    External(String),
 }
 
 /// `lpa-sim serve` as a child process, with what it needs to start again after a kill.
@@ -63,7 +66,15 @@ impl StoreUnderTest {
     /// A simulator in this process on a fresh Postgres container, failing fast, holding each
     /// consumer to its pact in `contracts/pacts` as `mode` says.
     pub(crate) async fn start_scoped(mode: simulator::scope::ScopeMode) -> anyhow::Result<Self> {
-        let contracts = simulator::scope::Contracts::read(&committed_pacts())?;
+        Self::start_with_contracts(&committed_pacts(), mode).await
+    }
+
+    /// As [`StoreUnderTest::start_scoped`], with the pacts in `dir`.
+    pub(crate) async fn start_with_contracts(
+        dir: &std::path::Path,
+        mode: simulator::scope::ScopeMode,
+    ) -> anyhow::Result<Self> {
+        let contracts = simulator::scope::Contracts::read(dir)?;
         let app =
             testkit::spawn_postgres_app_with(|simulator| simulator.with_scopes(contracts, mode))
                 .await;
@@ -102,6 +113,7 @@ impl StoreUnderTest {
     pub(crate) fn address(&self) -> anyhow::Result<&str> {
         match self {
             Self::InProcess(app) => Ok(&app.address),
+            Self::External(address) => Ok(address),
             Self::Process(store) => store
                 .process
                 .as_ref()
@@ -117,6 +129,11 @@ impl StoreUnderTest {
                 .database()
                 .context("the store under test runs without Postgres"),
             Self::Process(store) => Ok(&store.database),
+            Self::External(address) => anyhow::bail!(
+                "the store at {address} was already running: this runner has no container of \
+                 its to pause or stop; take its database away at the network instead (is cut \
+                 off at the network, hangs at the network, flaps, becomes slow)"
+            ),
         }
     }
 
@@ -141,7 +158,7 @@ impl StoreUnderTest {
     pub(crate) async fn shut_down(self) {
         let outbox = match &self {
             Self::Process(store) => Some(store.outbox.clone()),
-            Self::InProcess(_) => None,
+            Self::InProcess(_) | Self::External(_) => None,
         };
         tokio::task::spawn_blocking(move || drop(self)).await.ok();
         if let Some(dir) = outbox {

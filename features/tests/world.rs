@@ -45,6 +45,12 @@ pub(crate) struct LpaStore {
     pub(crate) client_timeout: Duration,
     /// How many times a consumer tries a request (1: no retries).
     pub(crate) attempts: u32,
+    /// When the last outage began and ended, by the runner's clock (the store's journal uses
+    /// the same machine's).
+    pub(crate) outage_began: Option<chrono::DateTime<chrono::Utc>>,
+    pub(crate) outage_ended: Option<chrono::DateTime<chrono::Utc>>,
+    /// The consumer under test, when the scenario drives one.
+    pub(crate) under_test: Option<crate::steps::under_test::UnderTest>,
 }
 
 impl LpaStore {
@@ -65,6 +71,9 @@ impl LpaStore {
             answers_before_outage: 0,
             client_timeout: contracts::client::DEFAULT_TIMEOUT,
             attempts: 1,
+            outage_began: None,
+            outage_ended: None,
+            under_test: None,
         }
     }
 

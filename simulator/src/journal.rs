@@ -33,6 +33,10 @@ pub(crate) struct RecordedRequest {
     pub(crate) status: u16,
     /// Time to answer, in milliseconds.
     pub(crate) duration_ms: u64,
+    /// The `Retry-After` the answer carried, in seconds, if any: what a well-behaved consumer
+    /// waits before asking again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) retry_after: Option<u64>,
     /// The HTTP fault that decided the answer, if one did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) fault: Option<String>,

@@ -147,3 +147,53 @@ async fn the_journal_names_the_fault_and_marks_a_dropped_answer_with_status_0() 
         [(json!(0), json!("cut")), (json!(200), Value::Null)]
     );
 }
+
+#[tokio::test]
+async fn a_request_whose_caller_gives_up_is_journaled_with_499_and_a_503_with_its_retry_after() {
+    // Arrange: the first read is held past the caller's patience, the second refused.
+    let app = app().await;
+    app.add_fault(json!({"kind": "latency", "latency_ms": 2000, "count": 1,
+                         "selector": {"route": "/health-check"}}))
+        .await;
+    let impatient = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_millis(200))
+        .build()
+        .unwrap();
+
+    // Act
+    let gave_up = impatient.get(app.url("/health-check")).send().await;
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    app.add_fault(
+        json!({"kind": "status", "status": 503, "retry_after_secs": 7, "count": 1,
+                         "selector": {"route": "/health-check"}}),
+    )
+    .await;
+    let refused = app
+        .client
+        .get(app.url("/health-check"))
+        .send()
+        .await
+        .unwrap();
+    let journal = expect_json(
+        app.client
+            .get(app.url("/__admin/requests"))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+
+    // Assert
+    assert!(gave_up.is_err());
+    assert_eq!(refused.status(), 503);
+    let requests = journal["requests"].as_array().unwrap();
+    assert_eq!(requests.len(), 2, "{journal}");
+    assert_eq!(requests[0]["status"], 499, "{journal}");
+    assert!(
+        requests[0]["durationMs"].as_u64().unwrap() >= 150,
+        "{journal}"
+    );
+    assert_eq!(requests[1]["status"], 503);
+    assert_eq!(requests[1]["retryAfter"], 7);
+}

@@ -8,7 +8,8 @@
 //! - [`recovery`]: writes accepted during an outage, completed after it, nothing lost;
 //! - [`faults`]: HTTP faults on the store's API;
 //! - [`access`]: callers without a valid token;
-//! - [`scopes`]: each consumer held to its pact, and what it was sent.
+//! - [`scopes`]: each consumer held to its pact, and what it was sent;
+//! - [`under_test`]: a team's own service as the consumer under test, judged from the journal.
 
 pub(crate) mod access;
 pub(crate) mod answers;
@@ -18,3 +19,4 @@ pub(crate) mod lifecycle;
 pub(crate) mod outage;
 pub(crate) mod recovery;
 pub(crate) mod scopes;
+pub(crate) mod under_test;

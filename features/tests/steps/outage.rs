@@ -122,6 +122,7 @@ async fn the_database_goes(world: &mut LpaStore, outage: Outage) -> anyhow::Resu
     if outage != Outage::None {
         world.outage = Some(outage);
         world.answers_before_outage = world.answers.len();
+        world.outage_began = Some(chrono::Utc::now());
     }
     Ok(())
 }
@@ -131,6 +132,7 @@ async fn the_database_slows(world: &mut LpaStore, latency_ms: u64) -> anyhow::Re
     set_proxy(world, json!({"state": "slow", "latency_ms": latency_ms})).await?;
     world.outage = Some(Outage::Slow);
     world.answers_before_outage = world.answers.len();
+    world.outage_began = Some(chrono::Utc::now());
     Ok(())
 }
 
@@ -139,6 +141,7 @@ async fn the_database_flaps(world: &mut LpaStore, period_ms: u64) -> anyhow::Res
     set_proxy(world, json!({"state": "flapping", "period_ms": period_ms})).await?;
     world.outage = Some(Outage::Flapping);
     world.answers_before_outage = world.answers.len();
+    world.outage_began = Some(chrono::Utc::now());
     Ok(())
 }
 
@@ -156,6 +159,7 @@ async fn the_database_comes_back(world: &mut LpaStore) -> anyhow::Result<()> {
         }
         Outage::None => {}
     }
+    world.outage_ended = Some(chrono::Utc::now());
     Ok(())
 }
 

@@ -11,11 +11,51 @@ use super::extract::CheckedJwt;
 use crate::auth::JWT_HEADER;
 use crate::error::ApiError;
 use crate::fault::{AppliedFault, CallerIssuer};
-use crate::journal::RecordedRequest;
+use crate::journal::{Journal, RecordedRequest};
 use crate::model::Timestamp;
 use crate::serve::Abort;
 
-/// Logs every request and keeps non-admin ones in the journal.
+/// The status the journal gives a request whose caller went away before it was answered
+/// (nginx's "client closed request"): the request is kept, since a consumer that gives up and
+/// asks again is what the journal is there to show.
+pub(crate) const CLIENT_CLOSED_REQUEST: u16 = 499;
+
+/// A journal entry being made: recorded when the answer is ready, or, when the caller goes
+/// away first and the request is dropped, recorded then with [`CLIENT_CLOSED_REQUEST`].
+struct Entry {
+    journal: Journal,
+    started: std::time::Instant,
+    request: Option<RecordedRequest>,
+}
+
+impl Entry {
+    fn finish(mut self, status: u16, retry_after: Option<u64>, fault: Option<String>) {
+        if let Some(mut request) = self.request.take() {
+            request.status = status;
+            request.retry_after = retry_after;
+            request.fault = fault;
+            request.duration_ms = elapsed_ms(self.started);
+            self.journal.record(request);
+        }
+    }
+}
+
+impl Drop for Entry {
+    fn drop(&mut self) {
+        if let Some(mut request) = self.request.take() {
+            request.status = CLIENT_CLOSED_REQUEST;
+            request.duration_ms = elapsed_ms(self.started);
+            self.journal.record(request);
+        }
+    }
+}
+
+fn elapsed_ms(started: std::time::Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Logs every request and keeps non-admin ones in the journal, also those whose caller went
+/// away before the answer.
 pub(super) async fn record_request(
     State(state): State<AppState>,
     request: Request,
@@ -49,29 +89,40 @@ pub(super) async fn record_request(
     if let Some(checked) = checked {
         request.extensions_mut().insert(CheckedJwt(checked));
     }
+    let entry = (!path.starts_with("/__admin")).then(|| Entry {
+        journal: state.journal.clone(),
+        started,
+        request: Some(RecordedRequest {
+            sequence: 0,
+            at,
+            method: method.clone(),
+            path: path.clone(),
+            query,
+            issuer,
+            status: CLIENT_CLOSED_REQUEST,
+            duration_ms: 0,
+            retry_after: None,
+            fault: None,
+        }),
+    });
     let response = next.run(request).await;
     let status = if response.extensions().get::<Abort>().is_some() {
         0
     } else {
         response.status().as_u16()
     };
+    let retry_after = response
+        .headers()
+        .get(header::RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok());
     let fault = response
         .extensions()
         .get::<AppliedFault>()
         .map(|applied| applied.0.clone());
     tracing::debug!(%method, %path, status, "request");
-    if !path.starts_with("/__admin") {
-        state.journal.record(RecordedRequest {
-            sequence: 0,
-            at,
-            method,
-            path,
-            query,
-            issuer,
-            status,
-            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            fault,
-        });
+    if let Some(entry) = entry {
+        entry.finish(status, retry_after, fault);
     }
     response
 }

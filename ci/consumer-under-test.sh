@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The @consumer-under-test scenarios against the example consumer service (examples/consumer/),
+# in both its configurations: the test of the steps themselves. The well-behaved service must
+# pass every scenario; the badly-behaved one must fail, and each of its misbehaviours must be
+# named in the report. Needs Docker and the Postgres image (ci/docker.sh, ci/postgres-image.sh)
+# and python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source ci/env.sh
+
+command -v python3 >/dev/null || { echo "python3 is needed to run the example consumer service" >&2; exit 1; }
+
+report_dir="$CARGO_TARGET_DIR/cucumber"
+mkdir -p "$report_dir"
+run() {
+    local config=$1 junit=$2 log=$3
+    LPA_CONSUMER_UNDER_TEST="$config" LPA_FEATURES_JUNIT="$junit" \
+        cargo test --locked -q -p features --test features -- --tags @consumer-under-test \
+        >"$log" 2>&1
+}
+
+echo "-- the well-behaved example: every scenario must pass"
+well_log="$report_dir/consumer-under-test-well.log"
+if ! run examples/consumer/well-behaved.toml "$report_dir/consumer-under-test-well.xml" "$well_log"; then
+    cat "$well_log"
+    echo "FAIL: the well-behaved example consumer failed a scenario" >&2
+    exit 1
+fi
+grep -E "^[0-9]+ scenarios" "$well_log"
+
+echo "-- the badly-behaved example: the scenarios must fail, naming each misbehaviour"
+bad_log="$report_dir/consumer-under-test-bad.log"
+if run examples/consumer/badly-behaved.toml "$report_dir/consumer-under-test-bad.xml" "$bad_log"; then
+    cat "$bad_log"
+    echo "FAIL: the badly-behaved example consumer passed every scenario" >&2
+    exit 1
+fi
+missing=0
+while IFS='|' read -r misbehaviour expected; do
+    if grep -qF -- "$expected" "$bad_log"; then
+        echo "  named: $misbehaviour"
+    else
+        echo "  NOT NAMED: $misbehaviour (expected \"$expected\")" >&2
+        missing=1
+    fi
+done <<'EXPECTED'
+drops a write it accepted on 503|it lost 1 of the 1 writes it accepted
+keeps a reader waiting through every retry|its user waited
+ignores Retry-After|it did not wait as long as Retry-After said
+retries without backoff|requests within one second during the outage, more than 3
+calls outside its pact|it made calls its pact (modernising-lpa) does not include: GET /lpas/{uid}/updates
+EXPECTED
+grep -E "^[0-9]+ scenarios" "$bad_log"
+if [ "$missing" -ne 0 ]; then
+    cat "$bad_log"
+    echo "FAIL: a misbehaviour of the badly-behaved example went unnamed" >&2
+    exit 1
+fi
+echo "consumer under test: the well-behaved example passes, the badly-behaved one fails as it should (reports in $report_dir)"
