@@ -56,4 +56,31 @@ if [ "$missing" -ne 0 ]; then
     echo "FAIL: a misbehaviour of the badly-behaved example went unnamed" >&2
     exit 1
 fi
+echo "-- the well-behaved example against a store that is already running (as in compose), one scenario at a time"
+cargo build --locked -q -p simulator --bin lpa-sim
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+token="consumer-under-test-$RANDOM$RANDOM"
+"$CARGO_TARGET_DIR/debug/lpa-sim" serve --listen "127.0.0.1:$port" --admin-token "$token" \
+    --db-timeout-ms 1500 --contracts contracts/pacts >"$report_dir/consumer-under-test-store.log" 2>&1 &
+store_pid=$!
+trap 'kill "$store_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+    "$CARGO_TARGET_DIR/debug/lpa-sim" probe --url "http://127.0.0.1:$port/health-check" --timeout-ms 200 2>/dev/null && break
+    sleep 0.2
+done
+running_config="$report_dir/consumer-under-test-running-store.toml"
+sed -e "s|^contracts = .*|url = \"http://127.0.0.1:$port\"\nadmin_token = \"$token\"|" \
+    -e "s|python3 service.py|python3 $PWD/examples/consumer/service.py|" \
+    examples/consumer/well-behaved.toml >"$running_config"
+running_log="$report_dir/consumer-under-test-running-store.log"
+if ! LPA_CONSUMER_UNDER_TEST="$running_config" LPA_FEATURES_JUNIT="$report_dir/consumer-under-test-running-store.xml" \
+    cargo test --locked -q -p features --test features -- --tags @consumer-under-test --concurrency 1 \
+    >"$running_log" 2>&1; then
+    cat "$running_log"
+    echo "FAIL: the well-behaved example consumer failed against a running store" >&2
+    exit 1
+fi
+grep -E "^[0-9]+ scenarios" "$running_log"
+kill "$store_pid" 2>/dev/null || true
+
 echo "consumer under test: the well-behaved example passes, the badly-behaved one fails as it should (reports in $report_dir)"

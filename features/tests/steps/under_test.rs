@@ -92,7 +92,21 @@ async fn runs_against_the_store(world: &mut LpaStore) -> anyhow::Result<()> {
     world.store = Some(store);
     let store = world.store()?;
     let journal_after = match store {
-        StoreUnderTest::External(_) => journal::newest(&world.admin, store).await?,
+        StoreUnderTest::External(_) => {
+            // A running store is shared by the scenarios: each starts it afresh (database
+            // online, no faults, journal and scope tally cleared), and they must run one at a
+            // time (`--concurrency 1`).
+            admin_send(
+                &world.admin,
+                store,
+                reqwest::Method::POST,
+                "/__admin/reset",
+                &json!({}),
+                204,
+            )
+            .await?;
+            journal::newest(&world.admin, store).await?
+        }
         _ => 0,
     };
     let values = Placeholders {
