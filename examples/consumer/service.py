@@ -221,7 +221,8 @@ def main():
     consumer = Consumer(store, args.behaviour, args.retries, args.give_up_ms, args.longest_wait)
     threading.Thread(target=consumer.drain, daemon=True).start()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler_for(consumer))
-    sys.stderr.write(f"service: {args.behaviour}-behaved, listening on 127.0.0.1:{args.port}, store {args.store}\n")
+    manner = "well behaved" if args.behaviour == "well" else "badly behaved"
+    sys.stderr.write(f"service: {manner}, listening on 127.0.0.1:{args.port}, store {args.store}\n")
     server.serve_forever()
 
 
