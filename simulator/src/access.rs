@@ -55,15 +55,28 @@ impl AdminAccess {
         self
     }
 
+    /// Whether the request carries the admin token: as `Authorization: Bearer`, or, for the
+    /// console in a browser (which cannot set that header on a page load), in the
+    /// [`TOKEN_COOKIE`] cookie that `POST /__admin/login` sets after checking the token.
     fn holds_token(&self, headers: &HeaderMap) -> bool {
-        let Some(token) = &self.token else {
-            return false;
-        };
-        headers
+        let bearer = headers
             .get(header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.strip_prefix("Bearer "))
-            .is_some_and(|given| constant_time_eq(given.trim().as_bytes(), token.as_bytes()))
+            .is_some_and(|given| self.accepts(given.trim()));
+        bearer || cookie(headers, TOKEN_COOKIE).is_some_and(|given| self.accepts(&given))
+    }
+
+    /// Whether `given` is the admin token.
+    pub(crate) fn accepts(&self, given: &str) -> bool {
+        self.token
+            .as_ref()
+            .is_some_and(|token| constant_time_eq(given.as_bytes(), token.as_bytes()))
+    }
+
+    /// Whether admin calls need the token.
+    pub(crate) fn needs_token(&self) -> bool {
+        self.token.is_some()
     }
 
     /// Lets an admin call through, or says why not.
@@ -93,6 +106,26 @@ impl AdminAccess {
             }),
         }
     }
+}
+
+/// The cookie the console's login sets: the admin token, for a browser.
+pub(crate) const TOKEN_COOKIE: &str = "lpa_sim_admin_token";
+
+/// The value of cookie `name`, percent-decoded.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| {
+            url::form_urlencoded::parse(format!("v={value}").as_bytes())
+                .next()
+                .map(|(_, decoded)| decoded.into_owned())
+                .unwrap_or_default()
+        })
 }
 
 /// Compares without stopping at the first difference, so the time taken tells nothing of how
@@ -176,6 +209,27 @@ mod tests {
         assert!(access.admit(&with_bearer("s3cres")).is_err());
         assert!(access.admit(&with_bearer("s3cret-and-more")).is_err());
         assert!(access.admit(&HeaderMap::new()).is_err());
+    }
+
+    #[test]
+    fn the_console_cookie_carries_the_token_like_the_bearer_header() {
+        let access = AdminAccess::new(Some("s3cret; with=odd chars".to_owned()))
+            .for_listener("0.0.0.0:8080".parse().unwrap());
+        let encoded: String =
+            url::form_urlencoded::byte_serialize(b"s3cret; with=odd chars").collect();
+        let mut right = HeaderMap::new();
+        right.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("theme=dark; {TOKEN_COOKIE}={encoded}")).unwrap(),
+        );
+        let mut wrong = HeaderMap::new();
+        wrong.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("{TOKEN_COOKIE}=guess")).unwrap(),
+        );
+
+        assert!(access.admit(&right).is_ok());
+        assert!(access.admit(&wrong).is_err());
     }
 
     #[test]

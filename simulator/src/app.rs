@@ -56,6 +56,7 @@ impl Simulator {
                 limits: ClientLimits::default(),
                 public_url: Arc::from(""),
                 scopes: None,
+                metrics: crate::metrics::Metrics::default(),
             }),
         }
     }

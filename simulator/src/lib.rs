@@ -21,6 +21,7 @@
 //! - `provider_states`: Pact provider states, so the simulator can be verified against
 //!   consumers' pacts (`/__pact/provider-states`);
 //! - `journal`: the recent requests, for the admin API;
+//! - `metrics`: Prometheus metrics of the API, the database and the outbox;
 //! - [`scope`]: each consumer's scope, read from its pacts (the operations it calls, the
 //!   fields it relies on), and holding callers to it;
 //! - [`error`]: the one error type every HTTP answer goes through, in the store's error body;
@@ -49,6 +50,7 @@ pub mod fault;
 pub mod fixture;
 mod gateway;
 mod journal;
+mod metrics;
 pub mod model;
 pub mod outage;
 pub mod outbox;

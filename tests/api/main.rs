@@ -14,5 +14,6 @@ mod hostile;
 mod lifecycle;
 mod provider_states;
 mod read;
+mod rehearsal;
 mod scopes;
 mod updates;

@@ -228,6 +228,11 @@ impl Timestamp {
     pub fn is_after(&self, other: &Self) -> bool {
         self.0 > other.0
     }
+
+    /// Milliseconds from `earlier` to this instant (negative when `earlier` is later).
+    pub fn millis_since(&self, earlier: &Self) -> i64 {
+        (self.0 - earlier.0).num_milliseconds()
+    }
 }
 
 impl Default for Timestamp {

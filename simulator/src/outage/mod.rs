@@ -24,6 +24,7 @@ pub use condition::DbCondition;
 use proxy::DbProxy;
 use store::{ConditionCell, FaultyStore};
 
+use crate::model::Timestamp;
 use crate::store::{MemoryStore, PostgresStore, Store};
 
 /// What the simulator does with requests while its database is unavailable.
@@ -88,6 +89,50 @@ struct Policy {
     mode: OnDbOffline,
     /// Set while a provider state holds the database offline: the mode to go back to.
     held_from: Option<OnDbOffline>,
+    /// Every outage made through this owner since the start or the last
+    /// [`Outage::clear_history`], oldest first.
+    history: Vec<Period>,
+}
+
+/// One outage the simulator made: the database in a condition other than online.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Period {
+    /// `offline`, `hung`, `slow` or `flapping`.
+    pub(crate) condition: String,
+    pub(crate) started_at: Timestamp,
+    /// `None` while it lasts.
+    pub(crate) ended_at: Option<Timestamp>,
+}
+
+impl Policy {
+    /// Notes that the database is now in `condition`: the open outage, if any, ends, and a
+    /// new one begins unless it is online.
+    fn note(&mut self, condition: &DbCondition) {
+        let now = Timestamp::now();
+        let name = condition_name(condition);
+        if let Some(open) = self.history.last_mut().filter(|p| p.ended_at.is_none()) {
+            if open.condition == name {
+                return;
+            }
+            open.ended_at = Some(now);
+        }
+        if *condition != DbCondition::Online {
+            self.history.push(Period {
+                condition: name,
+                started_at: now,
+                ended_at: None,
+            });
+        }
+    }
+}
+
+/// `offline`, `slow`...: the condition's `state`.
+fn condition_name(condition: &DbCondition) -> String {
+    serde_json::to_value(condition)
+        .ok()
+        .and_then(|value| value["state"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// Why an outage could not be made.
@@ -113,6 +158,7 @@ impl Outage {
             inner: Arc::new(Mutex::new(Policy {
                 mode,
                 held_from: None,
+                history: Vec::new(),
             })),
         }
     }
@@ -140,8 +186,19 @@ impl Outage {
     pub(crate) fn set_condition(&self, condition: DbCondition) -> Result<(), OutageError> {
         let switch = self.require_switch()?;
         tracing::info!(?condition, via = switch.via(), "database condition set");
+        self.policy().note(&condition);
         switch.set(condition);
         Ok(())
+    }
+
+    /// Every outage made since the start or the last [`Self::clear_history`].
+    pub(crate) fn history(&self) -> Vec<Period> {
+        self.policy().history.clone()
+    }
+
+    /// Forgets the outages that have ended (`POST /__admin/reset`).
+    pub(crate) fn clear_history(&self) {
+        self.policy().history.retain(|p| p.ended_at.is_none());
     }
 
     /// What requests meet while the database is unavailable.
@@ -177,6 +234,7 @@ impl Outage {
         let before = policy.held_from.unwrap_or(policy.mode);
         policy.mode = mode;
         policy.held_from = Some(before);
+        policy.note(&DbCondition::Offline);
         switch.set(DbCondition::Offline);
         Ok(())
     }
@@ -193,7 +251,9 @@ impl Outage {
         if let Some(switch) = &self.switch {
             switch.set(DbCondition::Online);
         }
-        self.policy().held_from.is_some()
+        let mut policy = self.policy();
+        policy.note(&DbCondition::Online);
+        policy.held_from.is_some()
     }
 
     /// After [`Self::end`]: the mode from before the provider state's hold.

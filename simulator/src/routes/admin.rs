@@ -7,6 +7,7 @@
 //! - `GET /__admin/outbox`, `GET /__admin/operations`, `GET /__admin/operations/{id}`: queued
 //!   writes and what became of them;
 //! - `GET /__admin/requests?after=N`, `DELETE /__admin/requests`: the journal of requests;
+//! - `GET /__admin/metrics`: Prometheus metrics (see the `metrics` module);
 //! - `GET /__admin/database`, `PUT /__admin/database`: the database's condition (online,
 //!   offline, hung, slow, flapping), applied for real at the network (Postgres) or on the
 //!   in-memory store's calls;
@@ -27,6 +28,7 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::extract::AdminJson;
 use crate::error::ApiError;
+use crate::metrics::Snapshot;
 use crate::model::FieldError;
 use crate::outage::{DbCondition, OutageError};
 use crate::outbox::OperationState;
@@ -42,6 +44,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/__admin/operations", get(operations))
         .route("/__admin/operations/{id}", get(operation))
         .route("/__admin/requests", get(requests).delete(clear_requests))
+        .route("/__admin/metrics", get(metrics))
 }
 
 #[derive(Debug, Deserialize)]
@@ -161,9 +164,41 @@ async fn set_database(
     self::condition(&state)
 }
 
+/// `GET /__admin/metrics`: Prometheus metrics, in the OpenMetrics text format.
+async fn metrics(State(state): State<AppState>) -> Response {
+    let mut now = Snapshot {
+        database: state
+            .gateway
+            .outage()
+            .condition()
+            .ok()
+            .and_then(|(condition, _)| serde_json::to_value(condition).ok())
+            .and_then(|value| value["state"].as_str().map(str::to_owned)),
+        ..Snapshot::default()
+    };
+    if let Some(outbox) = state.gateway.outbox() {
+        for operation in outbox.operations() {
+            match operation.state {
+                OperationState::Queued => now.outbox_pending += 1,
+                OperationState::Applied => now.outbox_applied += 1,
+                OperationState::Failed => now.outbox_failed += 1,
+            }
+        }
+    }
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.encode(&now),
+    )
+        .into_response()
+}
+
 /// `POST /__admin/reset`.
 async fn reset(State(state): State<AppState>) -> StatusCode {
     state.gateway.end_outage().await;
+    state.gateway.outage().clear_history();
     state.faults.reset();
     state.journal.clear();
     if let Some(scopes) = &state.scopes {

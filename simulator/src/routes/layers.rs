@@ -12,6 +12,7 @@ use crate::auth::JWT_HEADER;
 use crate::error::ApiError;
 use crate::fault::{AppliedFault, CallerIssuer};
 use crate::journal::{Journal, RecordedRequest};
+use crate::metrics::{Metrics, Observed};
 use crate::model::Timestamp;
 use crate::serve::Abort;
 
@@ -24,6 +25,7 @@ pub(crate) const CLIENT_CLOSED_REQUEST: u16 = 499;
 /// away first and the request is dropped, recorded then with [`CLIENT_CLOSED_REQUEST`].
 struct Entry {
     journal: Journal,
+    metrics: Metrics,
     started: std::time::Instant,
     request: Option<RecordedRequest>,
 }
@@ -34,9 +36,21 @@ impl Entry {
             request.status = status;
             request.retry_after = retry_after;
             request.fault = fault;
-            request.duration_ms = elapsed_ms(self.started);
-            self.journal.record(request);
+            self.record(request);
         }
+    }
+
+    fn record(&self, mut request: RecordedRequest) {
+        request.duration_ms = elapsed_ms(self.started);
+        self.metrics.observe(&Observed {
+            method: &request.method,
+            path: &request.path,
+            status: request.status,
+            issuer: request.issuer.as_deref(),
+            fault: request.fault.as_deref(),
+            seconds: self.started.elapsed().as_secs_f64(),
+        });
+        self.journal.record(request);
     }
 }
 
@@ -44,8 +58,7 @@ impl Drop for Entry {
     fn drop(&mut self) {
         if let Some(mut request) = self.request.take() {
             request.status = CLIENT_CLOSED_REQUEST;
-            request.duration_ms = elapsed_ms(self.started);
-            self.journal.record(request);
+            self.record(request);
         }
     }
 }
@@ -91,6 +104,7 @@ pub(super) async fn record_request(
     }
     let entry = (!path.starts_with("/__admin")).then(|| Entry {
         journal: state.journal.clone(),
+        metrics: state.metrics.clone(),
         started,
         request: Some(RecordedRequest {
             sequence: 0,

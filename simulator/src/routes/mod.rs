@@ -3,6 +3,7 @@
 //! this module groups them by who may call them, and [`crate::app`] composes the groups.
 
 mod admin;
+mod console;
 mod extract;
 mod faults;
 mod health;
@@ -10,6 +11,7 @@ mod images;
 mod layers;
 mod lpas;
 mod pact;
+mod report;
 mod scopes;
 mod updates;
 
@@ -25,6 +27,7 @@ use crate::error::{self, ApiError};
 use crate::fault::{self, Faults};
 use crate::gateway::Gateway;
 use crate::journal::Journal;
+use crate::metrics::Metrics;
 use crate::provider_states::ProviderStates;
 use crate::scope::Watch;
 use crate::serve::ClientLimits;
@@ -70,6 +73,8 @@ pub(crate) struct Shared {
     pub(crate) public_url: Arc<str>,
     /// The consumers' contract scopes, when the simulator holds consumers to them.
     pub(crate) scopes: Option<Watch>,
+    /// The Prometheus metrics (`GET /__admin/metrics`).
+    pub(crate) metrics: Metrics,
 }
 
 impl AppState {
@@ -114,6 +119,8 @@ pub(crate) fn control(state: &AppState) -> Router<AppState> {
         .merge(faults::router())
         .merge(pact::router())
         .merge(scopes::router())
+        .merge(console::router())
+        .merge(report::router())
         .route_layer(middleware::from_fn_with_state(
             state.admin.clone(),
             access::require_admin,
@@ -122,7 +129,7 @@ pub(crate) fn control(state: &AppState) -> Router<AppState> {
         (state.admin.clone(), state.verifier.clone()),
         access::require_reader,
     ));
-    control.merge(images)
+    control.merge(images).merge(console::login_router())
 }
 
 /// `routes` with the layers every answer passes through: unknown routes and methods, the body

@@ -114,6 +114,7 @@ pub fn route_of(path: &str) -> String {
     match segments.as_slice() {
         ["", "lpas", uid] if !uid.is_empty() => LPA_ROUTE.to_owned(),
         ["", "lpas", uid, "updates"] if !uid.is_empty() => UPDATES_ROUTE.to_owned(),
+        ["", "lpas", uid, "static"] if !uid.is_empty() => "/lpas/{uid}/static".to_owned(),
         _ => path.to_owned(),
     }
 }
@@ -122,6 +123,7 @@ pub fn route_of(path: &str) -> String {
 /// and route, the path to the LPA (`POST /lpas` answers `{"lpas": [...]}`).
 const LPA_ANSWERS: &[(&str, &[&str])] = &[
     ("GET /lpas/{uid}", &[]),
+    ("GET /lpas/{uid}/static", &[]),
     ("PUT /lpas/{uid}", &[]),
     ("POST /lpas/{uid}/updates", &[]),
     ("POST /lpas", &["lpas", "[*]"]),
@@ -397,6 +399,10 @@ mod tests {
             "GET /lpas/{uid}?presign-images"
         );
         assert_eq!(operation("POST /lpas").to_string(), "POST /lpas");
+        assert_eq!(
+            operation("GET /lpas/M-0000-1111-2222/static").to_string(),
+            "GET /lpas/{uid}/static"
+        );
         assert_eq!(
             operation("GET /__admin/images/a.png").to_string(),
             "GET /__admin/images/a.png"
