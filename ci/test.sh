@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Everything CI runs: checks, then every test, on both stores. The one command to run all tests.
-# On a machine with no Docker engine, no Postgres image, no official Pact CLI or no
+# On a machine with no Docker engine, no Postgres image, no official Pact CLI, no Chromium or no
 # docker-compose, it sets them up first (ci/docker.sh, ci/postgres-image.sh, ci/pact-cli.sh,
-# ci/compose.sh), and builds the harness's own image (ci/image.sh).
+# ci/chromium.sh, ci/compose.sh), and builds the harness's own image (ci/image.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ci/env.sh
@@ -32,6 +32,9 @@ ci/postgres-image.sh
 
 echo "== the official Pact CLI (PyPI pact-python-cli), for the interop tests"
 ci/pact-cli.sh >/dev/null
+
+echo "== headless Chromium (Debian's package), for the console's browser test"
+ci/chromium.sh >/dev/null
 
 echo "== the harness's image (from the unoptimised binaries the tests build) and docker-compose"
 LPA_IMAGE_PROFILE=dev ci/image.sh

@@ -17,6 +17,8 @@ Feature: Recovery: work accepted during an outage is completed after it
     Then every write accepted during the outage is applied, in the order it was accepted
     And the change history holds every correction, in the order they were sent
     And the LPA shows the last correction
+    And the recovery report shows 8 writes accepted during the outage, all applied
+    And the recovery report shows no write was lost
 
     Examples:
       | outage                    |
@@ -33,6 +35,16 @@ Feature: Recovery: work accepted during an outage is completed after it
     When the database comes back
     Then every write accepted during the outage is applied, in the order it was accepted
     And every submitted LPA can be read, as submitted
+    And the recovery report shows no write was lost
+
+  Scenario: The recovery report times the return of a database cut off at the network
+    When the database is cut off at the network
+    And Sirius corrects the donor's last name 3 times in a row
+    And the database comes back
+    And Sirius reads the LPA
+    Then the recovery report shows 3 writes accepted during the outage, all applied
+    And the recovery report shows recovery took less than 5000 ms
+    And the recovery report shows no write was lost
 
   @smoke
   Scenario: A correction that no longer matches is recorded as failed with the store's error

@@ -44,6 +44,39 @@ fn junit_path() -> PathBuf {
     target.join("cucumber").join("junit.xml")
 }
 
+/// Appends the store's recovery report to `path` under `title`, when it shows an outage. A
+/// report that cannot be had is noted, not fatal: the scenario's own steps judge the store.
+async fn append_recovery_report(
+    path: &std::path::Path,
+    title: &str,
+    admin: &reqwest::Client,
+    store: &store::StoreUnderTest,
+) {
+    let Ok(address) = store.address() else {
+        return;
+    };
+    let text = match admin
+        .get(format!("{address}/__admin/report?format=markdown"))
+        .send()
+        .await
+    {
+        Ok(response) => response.text().await.unwrap_or_default(),
+        Err(error) => format!("(no report: {error})"),
+    };
+    if text.contains("No database outage") {
+        return;
+    }
+    let body = text
+        .trim_start_matches("# Recovery report")
+        .trim_start()
+        .replace("\n## ", "\n### ");
+    let section = format!("\n## {title}\n\n{body}");
+    use std::io::Write as _;
+    if let Ok(mut file) = std::fs::OpenOptions::new().append(true).open(path) {
+        file.write_all(section.as_bytes()).ok();
+    }
+}
+
 #[tokio::main]
 async fn main() {
     // Cucumber reports a failing step with its message, next to the step. The default panic
@@ -74,6 +107,18 @@ async fn main() {
         .map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), PathBuf::from)
         .join("features");
 
+    // The recovery report of every scenario with an outage, beside the JUnit report.
+    let recovery = junit_path().with_file_name("recovery-report.md");
+    if !only_prints {
+        std::fs::write(
+            &recovery,
+            "# Recovery reports\n\nOne per scenario with a database outage, from the store's \
+             `GET /__admin/report?format=markdown` as the scenario ended.\n",
+        )
+        .expect("the recovery report can be written");
+        println!("Recovery reports: {}", recovery.display());
+    }
+
     world::LpaStore::cucumber()
         .with_writer(
             writer::Basic::raw(std::io::stdout(), Coloring::Auto, 0)
@@ -83,12 +128,15 @@ async fn main() {
         )
         .fail_on_skipped()
         .max_concurrent_scenarios(CONCURRENT_SCENARIOS)
-        .after(|_, _, _, _, world| {
+        .after(move |feature, _, scenario, _, world| {
+            let title = format!("{}: {}", feature.name, scenario.name);
+            let recovery = recovery.clone();
             async move {
                 if let Some(world) = world {
                     // The service first: it must not outlive the store it calls.
                     drop(world.under_test.take());
                     if let Some(store) = world.store.take() {
+                        append_recovery_report(&recovery, &title, &world.admin, &store).await;
                         store.shut_down().await;
                     }
                 }

@@ -191,6 +191,7 @@ async fn the_recovery_report_shows_each_outage_its_answers_recovery_and_writes()
     assert_eq!(outages.len(), 1, "{report}");
     let outage = &outages[0];
     assert_eq!(outage["condition"], "offline");
+    assert_eq!(outage["source"], "set");
     assert!(outage["endedAt"].is_string() && outage["lastedMs"].as_i64().unwrap() >= 0);
     assert_eq!(outage["answers"]["opg.poas.sirius"]["202"], 2, "{report}");
     assert_eq!(
@@ -206,7 +207,7 @@ async fn the_recovery_report_shows_each_outage_its_answers_recovery_and_writes()
     assert_eq!(markdown.status(), 200);
     let text = markdown.text().await.unwrap();
     assert!(
-        text.starts_with("# Recovery report") && text.contains("| 1 | offline |"),
+        text.starts_with("# Recovery report") && text.contains("| 1 | offline (set) |"),
         "{text}"
     );
 }

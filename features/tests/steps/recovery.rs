@@ -204,3 +204,69 @@ async fn shows_the_last_correction(world: &mut LpaStore) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// The store's recovery report (`GET /__admin/report`), its outages checked to be there.
+async fn recovery_report(world: &LpaStore) -> anyhow::Result<Value> {
+    let report = admin_get(&world.admin, world.store()?, "/__admin/report").await?;
+    anyhow::ensure!(
+        report["outages"]
+            .as_array()
+            .is_some_and(|all| !all.is_empty()),
+        "the recovery report shows no outage: {report}"
+    );
+    Ok(report)
+}
+
+#[then(expr = "the recovery report shows recovery took less than {int} ms")]
+async fn recovery_took_less_than(world: &mut LpaStore, within_ms: i64) -> anyhow::Result<()> {
+    let report = recovery_report(world).await?;
+    let last = report["outages"]
+        .as_array()
+        .and_then(|all| all.last())
+        .cloned()
+        .unwrap_or_default();
+    let first_success = last["firstSuccessAfterMs"].as_i64();
+    anyhow::ensure!(
+        first_success.is_some_and(|ms| ms < within_ms),
+        "expected the first success within {within_ms} ms of the database's return; the report \
+         says {}:\n{last:#}",
+        first_success.map_or_else(|| "no success yet".to_owned(), |ms| format!("{ms} ms"))
+    );
+    Ok(())
+}
+
+#[then("the recovery report shows no write was lost")]
+async fn no_write_lost(world: &mut LpaStore) -> anyhow::Result<()> {
+    let report = recovery_report(world).await?;
+    for outage in report["outages"].as_array().into_iter().flatten() {
+        let writes = &outage["writes"];
+        anyhow::ensure!(
+            writes["lost"] == 0 && writes["pending"] == 0,
+            "writes accepted during an outage were lost or are still pending: {writes} in\n{outage:#}"
+        );
+    }
+    Ok(())
+}
+
+#[then(expr = "the recovery report shows {int} writes accepted during the outage, all applied")]
+async fn writes_all_applied(world: &mut LpaStore, count: u64) -> anyhow::Result<()> {
+    // The outbox drains after the database returns: wait for it, within the drain bound.
+    let deadline = tokio::time::Instant::now() + DRAIN_BOUND;
+    loop {
+        let report = recovery_report(world).await?;
+        let last = report["outages"]
+            .as_array()
+            .and_then(|all| all.last())
+            .cloned()
+            .unwrap_or_default();
+        let writes = &last["writes"];
+        if writes["accepted"] == count && writes["applied"] == count {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            tokio::time::Instant::now() < deadline && writes["pending"] != 0,
+            "expected {count} writes accepted and {count} applied; the report says {writes}:\n{last:#}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

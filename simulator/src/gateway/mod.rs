@@ -172,14 +172,18 @@ impl Gateway {
     fn observe<T>(&self, result: &Result<T, StoreError>) {
         match result {
             Err(StoreError::Unavailable(reason)) => {
-                self.health.down.store(true, Ordering::SeqCst);
+                if !self.health.down.swap(true, Ordering::SeqCst) {
+                    self.outage.note_seen_unavailable();
+                }
                 *self.health.reason.lock().unwrap_or_else(|p| p.into_inner()) =
                     Some(reason.clone());
             }
             // Read first: a store on every request would bounce the flag's cache line between
             // cores for nothing.
-            _ if self.health.down.load(Ordering::SeqCst) => {
-                self.health.down.store(false, Ordering::SeqCst);
+            _ if self.health.down.load(Ordering::SeqCst)
+                && self.health.down.swap(false, Ordering::SeqCst) =>
+            {
+                self.outage.note_seen_available();
             }
             _ => {}
         }

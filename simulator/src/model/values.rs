@@ -229,6 +229,12 @@ impl Timestamp {
         self.0 > other.0
     }
 
+    /// This instant, `millis` milliseconds later.
+    #[must_use]
+    pub fn plus_millis(&self, millis: u64) -> Self {
+        Self(self.0 + chrono::Duration::milliseconds(i64::try_from(millis).unwrap_or(i64::MAX)))
+    }
+
     /// Milliseconds from `earlier` to this instant (negative when `earlier` is later).
     pub fn millis_since(&self, earlier: &Self) -> i64 {
         (self.0 - earlier.0).num_milliseconds()

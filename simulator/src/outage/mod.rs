@@ -94,12 +94,17 @@ struct Policy {
     history: Vec<Period>,
 }
 
-/// One outage the simulator made: the database in a condition other than online.
+/// One outage: the database put in a condition other than online (over the admin API or by
+/// a provider state), or seen unavailable by the store's calls (a paused or stopped container,
+/// a network the simulator does not control).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Period {
-    /// `offline`, `hung`, `slow` or `flapping`.
+    /// `offline`, `hung`, `slow` or `flapping`; `unavailable` for an outage seen, not set.
     pub(crate) condition: String,
+    /// `set` (the simulator made it) or `seen` (from the first call that found the database
+    /// unavailable to the first that found it back).
+    pub(crate) source: &'static str,
     pub(crate) started_at: Timestamp,
     /// `None` while it lasts.
     pub(crate) ended_at: Option<Timestamp>,
@@ -111,8 +116,8 @@ impl Policy {
     fn note(&mut self, condition: &DbCondition) {
         let now = Timestamp::now();
         let name = condition_name(condition);
-        if let Some(open) = self.history.last_mut().filter(|p| p.ended_at.is_none()) {
-            if open.condition == name {
+        if let Some(open) = self.open() {
+            if open.condition == name && open.source == "set" {
                 return;
             }
             open.ended_at = Some(now);
@@ -120,10 +125,15 @@ impl Policy {
         if *condition != DbCondition::Online {
             self.history.push(Period {
                 condition: name,
+                source: "set",
                 started_at: now,
                 ended_at: None,
             });
         }
+    }
+
+    fn open(&mut self) -> Option<&mut Period> {
+        self.history.last_mut().filter(|p| p.ended_at.is_none())
     }
 }
 
@@ -189,6 +199,28 @@ impl Outage {
         self.policy().note(&condition);
         switch.set(condition);
         Ok(())
+    }
+
+    /// The store's calls found the database unavailable after finding it available: an
+    /// outage begins unless one is already on.
+    pub(crate) fn note_seen_unavailable(&self) {
+        let mut policy = self.policy();
+        if policy.open().is_none() {
+            policy.history.push(Period {
+                condition: "unavailable".to_owned(),
+                source: "seen",
+                started_at: Timestamp::now(),
+                ended_at: None,
+            });
+        }
+    }
+
+    /// The store's calls found the database available again: an outage that was only seen
+    /// ends (one that was set ends when it is unset).
+    pub(crate) fn note_seen_available(&self) {
+        if let Some(open) = self.policy().open().filter(|p| p.source == "seen") {
+            open.ended_at = Some(Timestamp::now());
+        }
     }
 
     /// Every outage made since the start or the last [`Self::clear_history`].

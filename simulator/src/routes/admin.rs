@@ -82,17 +82,23 @@ async fn health(State(state): State<AppState>) -> Response {
     (status, Json(report)).into_response()
 }
 
-/// `GET /__admin/outbox`: pending operations, oldest first.
+/// `GET /__admin/outbox`: the mode the store meets an outage in (`queue` or `fail-fast`,
+/// which a provider state can switch), and the pending operations, oldest first.
 async fn outbox(State(state): State<AppState>) -> Json<Value> {
-    let Some(outbox) = state.gateway.outbox() else {
-        return Json(json!({"mode": "fail-fast", "pending": []}));
+    let mode = if state.gateway.outage().queueing() {
+        "queue"
+    } else {
+        "fail-fast"
     };
-    let pending: Vec<_> = outbox
-        .operations()
+    let pending: Vec<_> = state
+        .gateway
+        .outbox()
+        .map(crate::outbox::Outbox::operations)
+        .unwrap_or_default()
         .into_iter()
         .filter(|o| o.state == OperationState::Queued)
         .collect();
-    Json(json!({"mode": "queue", "pending": pending}))
+    Json(json!({"mode": mode, "pending": pending}))
 }
 
 /// `GET /__admin/operations`: every operation accepted while the database was away.

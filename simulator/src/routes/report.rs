@@ -47,6 +47,8 @@ pub(crate) struct Report {
 #[serde(rename_all = "camelCase")]
 struct OutageReport {
     condition: String,
+    /// `set` (made by the simulator) or `seen` (found by the store's calls).
+    source: &'static str,
     started_at: Timestamp,
     #[serde(skip_serializing_if = "Option::is_none")]
     ended_at: Option<Timestamp>,
@@ -112,7 +114,12 @@ pub(crate) fn build(
         };
         let mut answers: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
         let mut accepted = 0;
-        for request in requests.iter().filter(|r| during(&r.at)) {
+        // A request belongs to the outage its answer was given in: a write that waited for
+        // the database and was then queued was answered during the outage it met.
+        for request in requests
+            .iter()
+            .filter(|r| during(&r.at.plus_millis(r.duration_ms)))
+        {
             let consumer = request
                 .issuer
                 .clone()
@@ -134,9 +141,23 @@ pub(crate) fn build(
                 })
                 .map(|r| r.at.millis_since(&end))
         });
+        // A queued write is stamped when its request began, which for an outage seen by the
+        // store (not set) can be before the call that found the database away: it belongs to
+        // the outage from the arrival of the first request answered during it.
+        let from = requests
+            .iter()
+            .filter(|r| during(&r.at.plus_millis(r.duration_ms)))
+            .map(|r| r.at)
+            .min()
+            .map_or(outage.started_at, |first| first.min(outage.started_at));
         let queued: Vec<&Operation> = operations
             .iter()
-            .filter(|o| during(&o.accepted_at))
+            .filter(|o| {
+                !from.is_after(&o.accepted_at)
+                    && outage
+                        .ended_at
+                        .is_none_or(|end| !o.accepted_at.is_after(&end))
+            })
             .collect();
         let count = |state: OperationState| {
             u64::try_from(queued.iter().filter(|o| o.state == state).count()).unwrap_or(u64::MAX)
@@ -158,6 +179,7 @@ pub(crate) fn build(
         };
         reports.push(OutageReport {
             condition: outage.condition.clone(),
+            source: outage.source,
             started_at: outage.started_at,
             ended_at: outage.ended_at,
             lasted_ms: outage
@@ -200,9 +222,10 @@ impl Report {
             let w = &outage.writes;
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} ({}) | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 index + 1,
                 outage.condition,
+                outage.source,
                 outage.started_at,
                 outage
                     .lasted_ms
