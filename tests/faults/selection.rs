@@ -178,3 +178,64 @@ async fn a_new_seed_set_live_gives_that_seeds_sequence() {
         sequence(&reference, &reference_uid).await
     );
 }
+
+#[tokio::test]
+async fn a_fault_aimed_at_one_update_type_spares_the_others_and_every_read() {
+    // Arrange
+    let app = app().await;
+    let uid = app.given_lpa().await;
+    app.add_fault(
+        json!({"kind": "status", "status": 503, "retry_after_secs": 2,
+                         "selector": {"update_type": "CORRECTION"}}),
+    )
+    .await;
+
+    // Act
+    let correction = app
+        .update(
+            &uid,
+            "CORRECTION",
+            json!([{"key": "/donor/lastName", "old": "Zoller", "new": "Perkins"}]),
+        )
+        .await;
+    let other = app
+        .update(
+            &uid,
+            "OPG_STATUS_CHANGE",
+            json!([{"key": "/status", "old": "in-progress", "new": "cannot-register"}]),
+        )
+        .await;
+    let read = app.get_lpa(&uid).await;
+
+    // Assert
+    assert_eq!(correction.status(), 503);
+    assert_eq!(correction.headers()["retry-after"], "2");
+    assert_ne!(other.status(), 503, "another update type meets no fault");
+    assert_eq!(read.status(), 200);
+}
+
+#[tokio::test]
+async fn a_fault_aimed_at_one_user_spares_the_same_consumers_other_users() {
+    // Arrange: two Make and register users, each acting as a different actor.
+    let app = app().await;
+    let uid = app.given_lpa().await;
+    let aimed = Consumer::MakeRegister.subject("aimed-user");
+    app.add_fault(json!({"kind": "status", "status": 418, "selector": {"subject": aimed}}))
+        .await;
+    let read_as = |actor: &'static str| {
+        let token = app.token_for(Consumer::MakeRegister, actor);
+        let request = app
+            .client
+            .get(app.url(&format!("/lpas/{uid}")))
+            .header("X-Jwt-Authorization", format!("Bearer {token}"));
+        async move { request.send().await.unwrap().status() }
+    };
+
+    // Act
+    let theirs = read_as("aimed-user").await;
+    let another = read_as("someone-else").await;
+
+    // Assert
+    assert_eq!(theirs, 418);
+    assert_eq!(another, 200);
+}

@@ -17,9 +17,17 @@ use crate::serve::Abort;
 /// Names the fault that changed a response, for clients and for the journal.
 pub const FAULT_HEADER: HeaderName = HeaderName::from_static("x-lpa-sim-fault");
 
-/// The issuer of the request's valid JWT, as the request journal found it.
+/// The issuer and subject of the request's valid JWT, as the request journal found them.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CallerIdentity {
+    pub(crate) issuer: Option<String>,
+    pub(crate) subject: Option<String>,
+}
+
+/// The `type` of the update a `POST /lpas/{uid}/updates` sends, read from its body by the
+/// layer before the faults when a fault or the scopes need it.
 #[derive(Clone, Debug)]
-pub(crate) struct CallerIssuer(pub(crate) Option<String>);
+pub(crate) struct RequestedUpdate(pub(crate) String);
 
 /// The name of the fault that decided a response, kept on the response for the journal.
 #[derive(Clone, Debug)]
@@ -35,10 +43,15 @@ pub(crate) async fn inject(State(faults): State<Faults>, request: Request, next:
         return next.run(request).await;
     }
     // The request journal, the outer layer of every route, has checked the JWT already.
-    let issuer = request
+    let caller = request
         .extensions()
-        .get::<CallerIssuer>()
-        .and_then(|caller| caller.0.clone());
+        .get::<CallerIdentity>()
+        .cloned()
+        .unwrap_or_default();
+    let update_type = request
+        .extensions()
+        .get::<RequestedUpdate>()
+        .map(|update| update.0.clone());
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -48,7 +61,9 @@ pub(crate) async fn inject(State(faults): State<Faults>, request: Request, next:
         method: request.method().as_str(),
         path: request.uri().path(),
         route: &route,
-        issuer: issuer.as_deref(),
+        issuer: caller.issuer.as_deref(),
+        subject: caller.subject.as_deref(),
+        update_type: update_type.as_deref(),
     });
     if decision.is_clean() {
         return next.run(request).await;

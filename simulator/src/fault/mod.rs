@@ -28,7 +28,7 @@ use serde_json::Value;
 use crate::model::FieldError;
 
 pub use inject::FAULT_HEADER;
-pub(crate) use inject::{AppliedFault, CallerIssuer, inject};
+pub(crate) use inject::{AppliedFault, CallerIdentity, RequestedUpdate, inject};
 pub use spec::{FaultKind, FaultSpec, MAX_DELAY_MS, Phase, ROUTES, RequestFacts, Selector};
 
 /// A fault as installed: its spec (with its name) and how often it has struck.
@@ -217,6 +217,15 @@ impl Faults {
         self.lock().faults.is_empty()
     }
 
+    /// Whether a fault in force is aimed at an update type, so that an update's body must be
+    /// read before the faults decide.
+    pub fn name_an_update_type(&self) -> bool {
+        self.lock()
+            .faults
+            .iter()
+            .any(|fault| fault.spec.selector.names_an_update_type())
+    }
+
     /// The fault named `name`.
     pub fn get(&self, name: &str) -> Option<InstalledFault> {
         self.lock()
@@ -318,6 +327,8 @@ mod tests {
         path: "/lpas/M-1",
         route: "/lpas/{uid}",
         issuer: Some("opg.poas.use"),
+        subject: None,
+        update_type: None,
     };
 
     fn answers(faults: &Faults, n: usize) -> Vec<Option<String>> {

@@ -157,6 +157,13 @@ pub struct Selector {
     /// The consumer, by the issuer of its JWT, e.g. `opg.poas.sirius`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
+    /// One user of a consumer, by the subject of its JWT, e.g.
+    /// `urn:opg:poas:makeregister:users:4f0…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// One update type, e.g. `CORRECTION`: only `POST /lpas/{uid}/updates` of that `type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_type: Option<String>,
 }
 
 /// The routes of the store API a `route` selector may name.
@@ -179,6 +186,10 @@ pub struct RequestFacts<'a> {
     pub route: &'a str,
     /// The issuer of its valid JWT, if it has one.
     pub issuer: Option<&'a str>,
+    /// The subject of its valid JWT, if it has one.
+    pub subject: Option<&'a str>,
+    /// The `type` of the update it sends, for `POST /lpas/{uid}/updates`.
+    pub update_type: Option<&'a str>,
 }
 
 impl Selector {
@@ -193,6 +204,19 @@ impl Selector {
                 .issuer
                 .as_deref()
                 .is_none_or(|i| Some(i) == request.issuer)
+            && self
+                .subject
+                .as_deref()
+                .is_none_or(|s| Some(s) == request.subject)
+            && self
+                .update_type
+                .as_deref()
+                .is_none_or(|t| Some(t) == request.update_type)
+    }
+
+    /// Whether the selector needs the update's `type`, which is in the request's body.
+    pub fn names_an_update_type(&self) -> bool {
+        self.update_type.is_some()
     }
 }
 
@@ -419,12 +443,16 @@ mod tests {
             route: Some("/lpas/{uid}/updates".to_owned()),
             issuer: Some("opg.poas.sirius".to_owned()),
             path: None,
+            subject: None,
+            update_type: None,
         };
         let request = RequestFacts {
             method: "POST",
             path: "/lpas/M-1/updates",
             route: "/lpas/{uid}/updates",
             issuer: Some("opg.poas.sirius"),
+            subject: Some("urn:opg:sirius:users:34"),
+            update_type: Some("CORRECTION"),
         };
         assert!(selector.matches(&request));
         assert!(!selector.matches(&RequestFacts {
@@ -440,5 +468,39 @@ mod tests {
             ..request
         }));
         assert!(Selector::default().matches(&request));
+    }
+
+    #[test]
+    fn a_selector_can_name_one_user_and_one_update_type() {
+        let selector = Selector {
+            subject: Some("urn:opg:sirius:users:34".to_owned()),
+            update_type: Some("CORRECTION".to_owned()),
+            ..Selector::default()
+        };
+        let request = RequestFacts {
+            method: "POST",
+            path: "/lpas/M-1/updates",
+            route: "/lpas/{uid}/updates",
+            issuer: Some("opg.poas.sirius"),
+            subject: Some("urn:opg:sirius:users:34"),
+            update_type: Some("CORRECTION"),
+        };
+
+        assert!(selector.matches(&request));
+        assert!(!selector.matches(&RequestFacts {
+            subject: Some("urn:opg:sirius:users:35"),
+            ..request
+        }));
+        assert!(!selector.matches(&RequestFacts {
+            update_type: Some("REGISTER"),
+            ..request
+        }));
+        assert!(!selector.matches(&RequestFacts {
+            update_type: None,
+            route: "/lpas/{uid}",
+            method: "GET",
+            ..request
+        }));
+        assert!(selector.names_an_update_type());
     }
 }

@@ -7,13 +7,15 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use super::extract::CheckedJwt;
+use super::extract::{CheckedJwt, read_body};
 use crate::auth::JWT_HEADER;
 use crate::error::ApiError;
-use crate::fault::{AppliedFault, CallerIssuer};
+use crate::fault::{AppliedFault, CallerIdentity, RequestedUpdate};
 use crate::journal::{Journal, RecordedRequest};
 use crate::metrics::{Metrics, Observed};
 use crate::model::Timestamp;
+use crate::model::UpdateRequest;
+use crate::model::decode::GoDecode;
 use crate::serve::Abort;
 
 /// The status the journal gives a request whose caller went away before it was answered
@@ -91,14 +93,14 @@ pub(super) async fn record_request(
                 .verify(Some(token))
                 .map_err(|e| e.to_string())
         });
-    let issuer = checked
-        .as_ref()
-        .and_then(|checked| checked.as_ref().ok())
-        .map(|caller| caller.issuer.clone());
+    let caller = checked.as_ref().and_then(|checked| checked.as_ref().ok());
+    let issuer = caller.map(|caller| caller.issuer.clone());
+    let identity = CallerIdentity {
+        issuer: issuer.clone(),
+        subject: caller.map(|caller| caller.subject.clone()),
+    };
     let mut request = request;
-    request
-        .extensions_mut()
-        .insert(CallerIssuer(issuer.clone()));
+    request.extensions_mut().insert(identity);
     if let Some(checked) = checked {
         request.extensions_mut().insert(CheckedJwt(checked));
     }
@@ -139,6 +141,37 @@ pub(super) async fn record_request(
         entry.finish(status, retry_after, fault);
     }
     response
+}
+
+/// Reads the `type` of an update (`POST /lpas/{uid}/updates`) from its body, within the API's
+/// body bounds, for the layers that need it before the handler (a fault aimed at an update
+/// type, the consumers' scopes); the body is put back for the handler. A body that is not an
+/// update is left for the handler to refuse.
+pub(super) async fn read_update_type(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let is_update = request.method() == axum::http::Method::POST
+        && request
+            .extensions()
+            .get::<axum::extract::MatchedPath>()
+            .is_some_and(|m| m.as_str() == "/lpas/{uid}/updates");
+    if !is_update || (state.scopes.is_none() && !state.faults.name_an_update_type()) {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = match read_body(Request::from_parts(parts.clone(), body), &state).await {
+        Ok(bytes) => bytes,
+        Err(error) => return error.into_response(),
+    };
+    let mut request = Request::from_parts(parts, axum::body::Body::from(bytes.clone()));
+    if let Ok(update) = UpdateRequest::from_go_json(&bytes) {
+        request
+            .extensions_mut()
+            .insert(RequestedUpdate(update.update_type));
+    }
+    next.run(request).await
 }
 
 /// 405 for a known path with another method, in the store's error body.

@@ -109,6 +109,10 @@ pub(crate) fn api(state: &AppState) -> Router<AppState> {
             state.faults.clone(),
             fault::inject,
         ))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            layers::read_update_type,
+        ))
 }
 
 /// The admin and provider-state routes, behind the admin access rule, and the scanned

@@ -12,10 +12,9 @@ use axum::routing::get;
 use serde_json::json;
 
 use super::AppState;
-use super::extract::{CheckedJwt, read_body};
+use super::extract::CheckedJwt;
 use crate::error::ApiError;
-use crate::model::UpdateRequest;
-use crate::model::decode::GoDecode;
+use crate::fault::RequestedUpdate;
 use crate::scope::Operation;
 
 /// `GET /__admin/scopes`.
@@ -62,14 +61,10 @@ pub(super) async fn keep_to_scope(
         q.split('&')
             .any(|p| p.split('=').next() == Some("presign-images"))
     });
-    let (request, update_type) = if method == "POST" && route == "/lpas/{uid}/updates" {
-        match update_type_of(request, &state).await {
-            Ok(read) => read,
-            Err(error) => return error.into_response(),
-        }
-    } else {
-        (request, None)
-    };
+    let update_type = request
+        .extensions()
+        .get::<RequestedUpdate>()
+        .map(|update| update.0.clone());
     let operation = Operation::of_call(&method, &route, presign, update_type.as_deref());
     if let Err(detail) = watch.admit(&issuer, &operation) {
         return ApiError::Refused {
@@ -97,18 +92,4 @@ pub(super) async fn keep_to_scope(
     let trimmed = serde_json::to_vec(&answer).unwrap_or_else(|_| bytes.to_vec());
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(trimmed))
-}
-
-/// The update's `type`, read from the body by the store's own decoder (the body is put back
-/// for the handler); `None` when the body is not an update, which the handler then refuses.
-async fn update_type_of(
-    request: Request,
-    state: &AppState,
-) -> Result<(Request, Option<String>), ApiError> {
-    let (parts, body) = request.into_parts();
-    let bytes = read_body(Request::from_parts(parts.clone(), body), state).await?;
-    let update_type = UpdateRequest::from_go_json(&bytes)
-        .ok()
-        .map(|update| update.update_type);
-    Ok((Request::from_parts(parts, Body::from(bytes)), update_type))
 }
