@@ -30,10 +30,6 @@ pub(crate) fn router() -> Router<AppState> {
             get(|| async { asset(PAGE, "text/html; charset=utf-8") }),
         )
         .route(
-            "/__admin",
-            get(|| async { asset(PAGE, "text/html; charset=utf-8") }),
-        )
-        .route(
             "/__admin/console.js",
             get(|| async { asset(SCRIPT, "text/javascript; charset=utf-8") }),
         )
