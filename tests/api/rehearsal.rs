@@ -328,3 +328,47 @@ async fn the_metrics_the_report_and_the_console_follow_the_admin_access_rule() {
         assert_eq!(problem["code"], "FORBIDDEN", "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_database_hung_for_one_consumer_holds_its_requests_only_and_a_reset_ends_it() {
+    // Arrange
+    let app = testkit::spawn_app().await;
+    let uid = app.given_lpa().await;
+    let response = app
+        .client
+        .put(app.url("/__admin/database/consumers/opg.poas.use"))
+        .json(&json!({"state": "hung"}))
+        .send()
+        .await
+        .unwrap();
+    expect_json(response, 200).await;
+
+    // Act
+    let held = app.get_lpa(&uid).await.status();
+    let sirius = app
+        .send(
+            testkit::Consumer::Sirius,
+            Method::GET,
+            &format!("/lpas/{uid}"),
+            None,
+        )
+        .await
+        .status();
+    let report = expect_json(admin_get(&app, "/__admin/report").await, 200).await;
+    let reset = app
+        .client
+        .post(app.url("/__admin/reset"))
+        .send()
+        .await
+        .unwrap();
+    let after = app.get_lpa(&uid).await.status();
+
+    // Assert
+    assert_eq!(held, 503);
+    assert_eq!(sirius, 200);
+    let outage = &report["outages"][0];
+    assert_eq!(outage["consumer"], "opg.poas.use", "{report}");
+    assert_eq!(outage["condition"], "hung");
+    assert_eq!(reset.status(), 204);
+    assert_eq!(after, 200);
+}

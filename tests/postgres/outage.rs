@@ -93,3 +93,71 @@ async fn a_write_during_an_outage_is_refused_not_lost_and_can_be_retried() {
     assert_eq!(refused, 503);
     assert_eq!(retried, 201);
 }
+
+/// Puts the database in `condition` for the consumer signing as `issuer` only.
+async fn set_for(app: &TestApp, issuer: &str, condition: serde_json::Value) -> serde_json::Value {
+    let response = app
+        .client
+        .put(app.url(&format!("/__admin/database/consumers/{issuer}")))
+        .json(&condition)
+        .send()
+        .await
+        .unwrap();
+    testkit::expect_json(response, 200).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_database_offline_for_one_consumer_is_offline_for_it_alone_through_a_proxy_of_its_own() {
+    // Arrange
+    let app = spawn_app_on(StoreChoice::Postgres).await;
+    let uid = app.given_lpa().await;
+
+    // Act: Use an LPA's own path cut at the network; Sirius's untouched.
+    let database = set_for(
+        &app,
+        "opg.poas.use",
+        serde_json::json!({"state": "offline"}),
+    )
+    .await;
+    let (use_an_lpa, retry_after, took) = timed_get(&app, &uid).await;
+    let sirius = app
+        .send(
+            testkit::Consumer::Sirius,
+            reqwest::Method::GET,
+            &format!("/lpas/{uid}"),
+            None,
+        )
+        .await
+        .status();
+    let health = app
+        .client
+        .get(app.url("/__admin/health"))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    let back = set_for(&app, "opg.poas.use", serde_json::json!({"state": "online"})).await;
+    let (after, _, _) = timed_get(&app, &uid).await;
+
+    // Assert
+    assert_eq!(
+        database["consumers"]["opg.poas.use"]["state"], "offline",
+        "{database}"
+    );
+    assert_eq!(
+        database["condition"]["state"], "online",
+        "the shared path stays online"
+    );
+    assert_eq!((use_an_lpa, retry_after.as_deref()), (503, Some("5")));
+    assert!(
+        took < TEST_DB_TIMEOUT + MARGIN,
+        "answered within the bound: {took:?}"
+    );
+    assert_eq!(sirius, 200, "another consumer is not affected");
+    assert_eq!(
+        health, 200,
+        "the store's own view of its database is not affected"
+    );
+    assert_eq!(back["consumers"]["opg.poas.use"]["state"], "online");
+    assert_eq!(after, 200);
+}

@@ -170,6 +170,10 @@ impl Gateway {
 
     /// Notes what a store call said about the database's health.
     fn observe<T>(&self, result: &Result<T, StoreError>) {
+        // A consumer meeting a condition of its own says nothing of the shared database.
+        if self.outage.serving_a_lane() {
+            return;
+        }
         match result {
             Err(StoreError::Unavailable(reason)) => {
                 if !self.health.down.swap(true, Ordering::SeqCst) {

@@ -7,9 +7,11 @@
 //! state holds it. The admin API, the provider states and `/__admin/reset` all go through it.
 //!
 //! Layout: [`condition`] (what state the database is in), `proxy` (the TCP proxy),
-//! `store` (the in-memory equivalent).
+//! `store` (the in-memory equivalent), `lanes` (a consumer's own path to the database, for a
+//! condition that applies to that consumer only).
 
 pub mod condition;
+pub(crate) mod lanes;
 pub(crate) mod proxy;
 pub(crate) mod store;
 
@@ -21,6 +23,8 @@ use serde::Serialize;
 use sqlx::postgres::PgConnectOptions;
 
 pub use condition::DbCondition;
+pub(crate) use lanes::as_caller;
+use lanes::{LanedStore, Lanes, Maker};
 use proxy::DbProxy;
 use store::{ConditionCell, FaultyStore};
 
@@ -41,7 +45,11 @@ pub enum OnDbOffline {
 /// Where a condition is applied, whichever store is in use: made with the store by
 /// [`memory`] or [`postgres_via_proxy`], and given to [`crate::Simulator::with_outage_switch`].
 #[derive(Clone, Debug)]
-pub struct Switch(Via);
+pub struct Switch {
+    via: Via,
+    /// The consumers' own paths, for conditions that apply to one consumer only.
+    lanes: Option<Arc<Lanes>>,
+}
 
 #[derive(Clone, Debug)]
 enum Via {
@@ -52,22 +60,27 @@ enum Via {
 }
 
 impl Switch {
+    /// A switch for one path, with no consumer paths of its own.
+    fn plain(via: Via) -> Self {
+        Self { via, lanes: None }
+    }
+
     fn set(&self, condition: DbCondition) {
-        match &self.0 {
+        match &self.via {
             Via::Proxy(proxy) => proxy.set_condition(condition),
             Via::InStore(cell) => cell.set(condition),
         }
     }
 
     fn current(&self) -> DbCondition {
-        match &self.0 {
+        match &self.via {
             Via::Proxy(proxy) => proxy.condition(),
             Via::InStore(cell) => cell.get(),
         }
     }
 
     fn via(&self) -> &'static str {
-        match &self.0 {
+        match &self.via {
             Via::Proxy(_) => "proxy",
             Via::InStore(_) => "in-store",
         }
@@ -105,6 +118,9 @@ pub(crate) struct Period {
     /// `set` (the simulator made it) or `seen` (from the first call that found the database
     /// unavailable to the first that found it back).
     pub(crate) source: &'static str,
+    /// The one consumer (JWT issuer) it applied to; `None` when it applied to every one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) consumer: Option<String>,
     pub(crate) started_at: Timestamp,
     /// `None` while it lasts.
     pub(crate) ended_at: Option<Timestamp>,
@@ -114,9 +130,15 @@ impl Policy {
     /// Notes that the database is now in `condition`: the open outage, if any, ends, and a
     /// new one begins unless it is online.
     fn note(&mut self, condition: &DbCondition) {
+        self.note_for(None, condition);
+    }
+
+    /// As [`Self::note`], for the condition of one consumer's own path (`Some(issuer)`) or of
+    /// the shared one (`None`).
+    fn note_for(&mut self, consumer: Option<&str>, condition: &DbCondition) {
         let now = Timestamp::now();
         let name = condition_name(condition);
-        if let Some(open) = self.open() {
+        if let Some(open) = self.open_for(consumer) {
             if open.condition == name && open.source == "set" {
                 return;
             }
@@ -126,14 +148,22 @@ impl Policy {
             self.history.push(Period {
                 condition: name,
                 source: "set",
+                consumer: consumer.map(str::to_owned),
                 started_at: now,
                 ended_at: None,
             });
         }
     }
 
+    fn open_for(&mut self, consumer: Option<&str>) -> Option<&mut Period> {
+        self.history
+            .iter_mut()
+            .rev()
+            .find(|p| p.ended_at.is_none() && p.consumer.as_deref() == consumer)
+    }
+
     fn open(&mut self) -> Option<&mut Period> {
-        self.history.last_mut().filter(|p| p.ended_at.is_none())
+        self.open_for(None)
     }
 }
 
@@ -156,6 +186,9 @@ pub(crate) enum OutageError {
     /// Queueing needs an outbox.
     #[error("queue mode needs an outbox: start the simulator with --outbox DIR")]
     NoOutbox,
+    /// A consumer's own path to the database could not be made (logged with the reason).
+    #[error("the consumer's own path to the database could not be made; see the log")]
+    LaneNotMade,
 }
 
 impl Outage {
@@ -209,6 +242,7 @@ impl Outage {
             policy.history.push(Period {
                 condition: "unavailable".to_owned(),
                 source: "seen",
+                consumer: None,
                 started_at: Timestamp::now(),
                 ended_at: None,
             });
@@ -221,6 +255,49 @@ impl Outage {
         if let Some(open) = self.policy().open().filter(|p| p.source == "seen") {
             open.ended_at = Some(Timestamp::now());
         }
+    }
+
+    /// Puts the database in `condition` for the consumer signing as `issuer` only: its calls
+    /// take a path of their own (a proxy and pool of their own with Postgres), the others'
+    /// stay as they are.
+    pub(crate) async fn set_condition_for(
+        &self,
+        issuer: &str,
+        condition: DbCondition,
+    ) -> Result<(), OutageError> {
+        let lanes = self
+            .require_switch()?
+            .lanes
+            .clone()
+            .ok_or(OutageError::NoSwitch)?;
+        lanes
+            .set(issuer, condition.clone())
+            .await
+            .map_err(|error| {
+                tracing::warn!(%issuer, error = %format!("{error:#}"), "no path of its own for the consumer");
+                OutageError::LaneNotMade
+            })?;
+        tracing::info!(?condition, %issuer, "database condition set for one consumer");
+        self.policy().note_for(Some(issuer), &condition);
+        Ok(())
+    }
+
+    /// Each consumer's own condition, by issuer, for those given one.
+    pub(crate) fn conditions_by_consumer(&self) -> std::collections::BTreeMap<String, DbCondition> {
+        self.switch
+            .as_ref()
+            .and_then(|switch| switch.lanes.as_ref())
+            .map(|lanes| lanes.conditions())
+            .unwrap_or_default()
+    }
+
+    /// Whether the request being served meets a condition of its consumer's own, so that what
+    /// it finds says nothing of the shared database.
+    pub(crate) fn serving_a_lane(&self) -> bool {
+        self.switch
+            .as_ref()
+            .and_then(|switch| switch.lanes.as_ref())
+            .is_some_and(|lanes| lanes.serving_a_lane())
     }
 
     /// Every outage made since the start or the last [`Self::clear_history`].
@@ -282,9 +359,21 @@ impl Outage {
     pub(crate) fn end(&self) -> bool {
         if let Some(switch) = &self.switch {
             switch.set(DbCondition::Online);
+            if let Some(lanes) = &switch.lanes {
+                lanes.all_online();
+            }
         }
         let mut policy = self.policy();
         policy.note(&DbCondition::Online);
+        let consumers: Vec<String> = policy
+            .history
+            .iter()
+            .filter(|p| p.ended_at.is_none())
+            .filter_map(|p| p.consumer.clone())
+            .collect();
+        for consumer in consumers {
+            policy.note_for(Some(&consumer), &DbCondition::Online);
+        }
         policy.held_from.is_some()
     }
 
@@ -318,16 +407,44 @@ impl Drop for Lifted<'_> {
 
 /// A fresh in-memory store whose calls obey the database condition.
 pub fn memory(timeout: Duration) -> (Arc<dyn Store>, Switch) {
+    let data: Arc<dyn Store> = Arc::new(MemoryStore::new());
     let cell = ConditionCell::default();
-    let store = FaultyStore::new(Arc::new(MemoryStore::new()), cell.clone(), timeout);
-    (Arc::new(store), Switch(Via::InStore(cell)))
+    let shared = Arc::new(FaultyStore::new(data.clone(), cell.clone(), timeout));
+    let lanes = Arc::new(Lanes::new(Maker::Memory { data, timeout }));
+    let store = LanedStore::new(shared, lanes.clone());
+    let switch = Switch {
+        via: Via::InStore(cell),
+        lanes: Some(lanes),
+    };
+    (Arc::new(store), switch)
 }
 
 /// The Postgres store for `database_url`, connected through a TCP proxy the admin API controls.
+/// A consumer given a condition of its own gets a proxy and a pool of its own.
 pub async fn postgres_via_proxy(
     database_url: &str,
     timeout: Duration,
 ) -> anyhow::Result<(Arc<dyn Store>, Switch)> {
+    let (shared, via) = proxied_postgres(database_url, timeout).await?;
+    let lanes = Arc::new(Lanes::new(Maker::Postgres {
+        url: database_url.to_owned(),
+        timeout,
+    }));
+    let store = LanedStore::new(shared, lanes.clone());
+    Ok((
+        Arc::new(store),
+        Switch {
+            via,
+            lanes: Some(lanes),
+        },
+    ))
+}
+
+/// A Postgres store connected to `database_url` through a proxy of its own.
+async fn proxied_postgres(
+    database_url: &str,
+    timeout: Duration,
+) -> anyhow::Result<(Arc<dyn Store>, Via)> {
     let options: PgConnectOptions = database_url
         .parse()
         .context("Failed to parse the database URL")?;
@@ -341,7 +458,7 @@ pub async fn postgres_via_proxy(
     url.set_port(Some(proxy.local_addr().port()))
         .map_err(|()| anyhow::anyhow!("The database URL cannot take a port"))?;
     let store = PostgresStore::connect_lazy(url.as_str(), timeout)?;
-    Ok((Arc::new(store), Switch(Via::Proxy(Arc::new(proxy)))))
+    Ok((Arc::new(store), Via::Proxy(Arc::new(proxy))))
 }
 
 fn parse_url(url: &str) -> anyhow::Result<url::Url> {

@@ -10,7 +10,8 @@
 //! - `GET /__admin/metrics`: Prometheus metrics (see the `metrics` module);
 //! - `GET /__admin/database`, `PUT /__admin/database`: the database's condition (online,
 //!   offline, hung, slow, flapping), applied for real at the network (Postgres) or on the
-//!   in-memory store's calls;
+//!   in-memory store's calls; `PUT /__admin/database/consumers/{issuer}`: the same for one
+//!   consumer only, by a path to the database of its own;
 //! - `/__admin/faults...`: HTTP faults on the API (see the `faults` routes);
 //! - `POST /__admin/reset`: back to normal — database online, HTTP faults removed and their
 //!   random source restarted from its seed, journal and the scopes' tally cleared.
@@ -39,6 +40,10 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/__admin/events", get(events))
         .route("/__admin/health", get(health))
         .route("/__admin/database", get(database).put(set_database))
+        .route(
+            "/__admin/database/consumers/{issuer}",
+            axum::routing::put(set_consumer_database),
+        )
         .route("/__admin/reset", post(reset))
         .route("/__admin/outbox", get(outbox))
         .route("/__admin/operations", get(operations))
@@ -144,8 +149,32 @@ fn no_switch(error: OutageError) -> ApiError {
 }
 
 fn condition(state: &AppState) -> Result<Json<Value>, ApiError> {
-    let (condition, via) = state.gateway.outage().condition().map_err(no_switch)?;
-    Ok(Json(json!({"condition": condition, "via": via})))
+    let outage = state.gateway.outage();
+    let (condition, via) = outage.condition().map_err(no_switch)?;
+    let consumers = outage.conditions_by_consumer();
+    Ok(Json(
+        json!({"condition": condition, "via": via, "consumers": consumers}),
+    ))
+}
+
+/// `PUT /__admin/database/consumers/{issuer}`: a condition, as `PUT /__admin/database` takes
+/// it, for the consumer signing as `issuer` only; its calls reach the database by a path of
+/// their own, the others' stay as they are.
+async fn set_consumer_database(
+    State(state): State<AppState>,
+    Path(issuer): Path<String>,
+    AdminJson(condition): AdminJson<DbCondition>,
+) -> Result<Json<Value>, ApiError> {
+    condition
+        .validate()
+        .map_err(|reason| ApiError::Invalid(vec![FieldError::new("/", reason)]))?;
+    state
+        .gateway
+        .outage()
+        .set_condition_for(&issuer, condition)
+        .await
+        .map_err(no_switch)?;
+    self::condition(&state)
 }
 
 /// `GET /__admin/database`.

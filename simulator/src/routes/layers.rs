@@ -104,6 +104,7 @@ pub(super) async fn record_request(
     if let Some(checked) = checked {
         request.extensions_mut().insert(CheckedJwt(checked));
     }
+    let issuer_for_lanes = issuer.clone();
     let entry = (!path.starts_with("/__admin")).then(|| Entry {
         journal: state.journal.clone(),
         metrics: state.metrics.clone(),
@@ -121,7 +122,8 @@ pub(super) async fn record_request(
             fault: None,
         }),
     });
-    let response = next.run(request).await;
+    // The store's calls take the path of the consumer making them (see `outage::lanes`).
+    let response = crate::outage::as_caller(issuer_for_lanes, next.run(request)).await;
     let status = if response.extensions().get::<Abort>().is_some() {
         0
     } else {

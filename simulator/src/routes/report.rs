@@ -49,6 +49,9 @@ struct OutageReport {
     condition: String,
     /// `set` (made by the simulator) or `seen` (found by the store's calls).
     source: &'static str,
+    /// The one consumer it applied to, when it applied to one only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumer: Option<String>,
     started_at: Timestamp,
     #[serde(skip_serializing_if = "Option::is_none")]
     ended_at: Option<Timestamp>,
@@ -180,6 +183,7 @@ pub(crate) fn build(
         reports.push(OutageReport {
             condition: outage.condition.clone(),
             source: outage.source,
+            consumer: outage.consumer.clone(),
             started_at: outage.started_at,
             ended_at: outage.ended_at,
             lasted_ms: outage
@@ -222,10 +226,14 @@ impl Report {
             let w = &outage.writes;
             let _ = writeln!(
                 out,
-                "| {} | {} ({}) | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} ({}{}) | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 index + 1,
                 outage.condition,
                 outage.source,
+                outage
+                    .consumer
+                    .as_deref()
+                    .map_or_else(String::new, |c| format!(", {c} only")),
                 outage.started_at,
                 outage
                     .lasted_ms

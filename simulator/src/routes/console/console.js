@@ -55,14 +55,19 @@ function renderDatabase(database) {
   $("database-badge").dataset.state = name;
   $("db-condition").textContent = name + extra;
   $("db-via").textContent = database.via ? `applied ${database.via}` : "";
+  const own = Object.entries(database.consumers || {}).filter(([, c]) => c.state !== "online");
+  $("db-consumers").textContent = own.length === 0 ? ""
+    : "For one consumer only: " + own.map(([issuer, c]) => `${CONSUMERS[issuer] || issuer} ${c.state}`).join(", ");
 }
 
 async function setDatabase(which) {
   const condition = { state: which };
   if (which === "slow") condition.latency_ms = Number($("slow-ms").value);
   if (which === "flapping") condition.period_ms = Number($("flap-ms").value);
+  const only = $("db-for").value;
+  const path = only ? `/__admin/database/consumers/${encodeURIComponent(only)}` : "/__admin/database";
   try {
-    renderDatabase(await call("PUT", "/__admin/database", condition));
+    renderDatabase(await call("PUT", path, condition));
     showError("db-error", null);
   } catch (error) {
     showError("db-error", error);
