@@ -15,18 +15,6 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
-/// The routes of the store's API; any other path is counted as `other`, so that a caller
-/// cannot grow the metrics without bound by asking for made-up paths. In the `route` label
-/// a UID is written `:uid` (`/lpas/:uid`): the text format allows braces in label values, but
-/// some scrapers' parsers stop at the first `}`.
-const ROUTES: [&str; 5] = [
-    "/health-check",
-    "/lpas",
-    "/lpas/{uid}",
-    "/lpas/{uid}/updates",
-    "/lpas/{uid}/static",
-];
-
 /// The database states, one gauge each (`1` for the state it is in).
 pub(crate) const DATABASE_STATES: [&str; 5] = ["online", "offline", "hung", "slow", "flapping"];
 
@@ -142,7 +130,12 @@ impl Default for Metrics {
 impl Metrics {
     /// Counts one request of the API.
     pub(crate) fn observe(&self, request: &Observed<'_>) {
-        let route = ROUTES
+        // The routes of the store's API (the list fault selectors take); any other path is
+        // counted as `other`, so that a caller cannot grow the metrics without bound by asking
+        // for made-up paths. In the label a UID is written `:uid` (`/lpas/:uid`): the text
+        // format allows braces in label values, but some scrapers' parsers stop at the first
+        // `}`.
+        let route = crate::fault::ROUTES
             .iter()
             .find(|route| **route == crate::scope::route_of(request.path))
             .map_or_else(

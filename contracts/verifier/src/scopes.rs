@@ -182,21 +182,10 @@ impl Record {
 }
 
 fn entry(contracts: &Contracts, scope: &Scope, received: Option<Received>) -> ConsumerRecord {
-    let answers = [
-        "GET /lpas/{uid}",
-        "POST /lpas",
-        "PUT /lpas/{uid}",
-        "POST /lpas/{uid}/updates",
-        "GET /lpas/{uid}/updates",
-        "GET /health-check",
-    ]
-    .into_iter()
-    .filter_map(|key| {
-        scope
-            .fields_of(key)
-            .map(|tree| (key.to_owned(), tree.paths()))
-    })
-    .collect();
+    let answers = scope
+        .answers()
+        .map(|(key, tree)| (key.to_owned(), tree.paths()))
+        .collect();
     ConsumerRecord {
         consumer: scope.consumer().to_owned(),
         issuer: contracts.issuers().of(scope.consumer()).map(str::to_owned),

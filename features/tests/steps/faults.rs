@@ -12,8 +12,17 @@ use crate::world::LpaStore;
 /// The longest a `hang` fault holds a request: past every client timeout in the features.
 const HANG_MS: u64 = 10_000;
 
-async fn add_fault(world: &LpaStore, consumer: Consumer, mut fault: Value) -> anyhow::Result<()> {
-    fault["selector"] = json!({"issuer": consumer.0.issuer()});
+async fn add_fault(world: &LpaStore, consumer: Consumer, fault: Value) -> anyhow::Result<()> {
+    add_fault_for(world, consumer.0.issuer(), fault).await
+}
+
+/// Installs `fault` over the admin API, aimed at the consumer signing as `issuer`.
+pub(crate) async fn add_fault_for(
+    world: &LpaStore,
+    issuer: &str,
+    mut fault: Value,
+) -> anyhow::Result<()> {
+    fault["selector"] = json!({"issuer": issuer});
     admin_send(
         &world.admin,
         world.store()?,

@@ -11,6 +11,7 @@ use simulator::auth::{DEFAULT_SECRET, TokenRequest};
 use simulator::scope::ScopeMode;
 
 use crate::journal::{self, Line, evidence};
+use crate::steps::faults::add_fault_for;
 use crate::steps::outage::ensure_no_store;
 use crate::store::{Mode, StoreUnderTest, admin_get, admin_send};
 use crate::under_test::{ActionRun, Config, Placeholders, Service, free_port, run_action};
@@ -153,18 +154,8 @@ async fn time_passes(_world: &mut LpaStore, ms: u64) {
     tokio::time::sleep(Duration::from_millis(ms)).await;
 }
 
-async fn add_fault(world: &LpaStore, mut fault: Value) -> anyhow::Result<()> {
-    fault["selector"] = json!({"issuer": under_test(world)?.issuer()});
-    admin_send(
-        &world.admin,
-        world.store()?,
-        reqwest::Method::POST,
-        "/__admin/faults",
-        &fault,
-        201,
-    )
-    .await
-    .map(drop)
+async fn add_fault(world: &LpaStore, fault: Value) -> anyhow::Result<()> {
+    add_fault_for(world, under_test(world)?.issuer(), fault).await
 }
 
 #[given(

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -57,6 +58,9 @@ struct Lane {
 pub(crate) struct Lanes {
     maker: Maker,
     lanes: Mutex<BTreeMap<String, Lane>>,
+    /// Whether any lane was made: until one is, every store call and the gateway's health
+    /// check take the shared path without locking the map.
+    any: AtomicBool,
 }
 
 impl Lanes {
@@ -64,6 +68,7 @@ impl Lanes {
         Self {
             maker,
             lanes: Mutex::default(),
+            any: AtomicBool::new(false),
         }
     }
 
@@ -78,10 +83,13 @@ impl Lanes {
             Some(lane) => lane,
             None => {
                 let lane = self.make().await?;
-                self.lanes()
+                let lane = self
+                    .lanes()
                     .entry(issuer.to_owned())
                     .or_insert(lane)
-                    .clone()
+                    .clone();
+                self.any.store(true, Ordering::Release);
+                lane
             }
         };
         lane.switch.set(condition);
@@ -124,6 +132,9 @@ impl Lanes {
 
     /// The path of the consumer being served, when it has one that is not online.
     fn of_caller(&self) -> Option<Arc<dyn Store>> {
+        if !self.any.load(Ordering::Acquire) {
+            return None;
+        }
         let caller = caller()?;
         let lanes = self.lanes();
         let lane = lanes.get(&*caller)?;

@@ -148,6 +148,13 @@ fn no_switch(error: OutageError) -> ApiError {
     ApiError::Invalid(vec![FieldError::new("/", error.to_string())])
 }
 
+/// A condition's fields checked, as both database routes take it.
+fn checked(condition: &DbCondition) -> Result<(), ApiError> {
+    condition
+        .validate()
+        .map_err(|reason| ApiError::Invalid(vec![FieldError::new("/", reason)]))
+}
+
 fn condition(state: &AppState) -> Result<Json<Value>, ApiError> {
     let outage = state.gateway.outage();
     let (condition, via) = outage.condition().map_err(no_switch)?;
@@ -165,9 +172,7 @@ async fn set_consumer_database(
     Path(issuer): Path<String>,
     AdminJson(condition): AdminJson<DbCondition>,
 ) -> Result<Json<Value>, ApiError> {
-    condition
-        .validate()
-        .map_err(|reason| ApiError::Invalid(vec![FieldError::new("/", reason)]))?;
+    checked(&condition)?;
     state
         .gateway
         .outage()
@@ -188,9 +193,7 @@ async fn set_database(
     State(state): State<AppState>,
     AdminJson(condition): AdminJson<DbCondition>,
 ) -> Result<Json<Value>, ApiError> {
-    condition
-        .validate()
-        .map_err(|reason| ApiError::Invalid(vec![FieldError::new("/", reason)]))?;
+    checked(&condition)?;
     state
         .gateway
         .outage()

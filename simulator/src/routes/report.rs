@@ -115,14 +115,15 @@ pub(crate) fn build(
         let during = |at: &Timestamp| {
             !outage.started_at.is_after(at) && outage.ended_at.is_none_or(|end| !at.is_after(&end))
         };
-        let mut answers: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-        let mut accepted = 0;
         // A request belongs to the outage its answer was given in: a write that waited for
         // the database and was then queued was answered during the outage it met.
-        for request in requests
+        let answered: Vec<&RecordedRequest> = requests
             .iter()
             .filter(|r| during(&r.at.plus_millis(r.duration_ms)))
-        {
+            .collect();
+        let mut answers: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+        let mut accepted = 0;
+        for request in &answered {
             let consumer = request
                 .issuer
                 .clone()
@@ -147,9 +148,8 @@ pub(crate) fn build(
         // A queued write is stamped when its request began, which for an outage seen by the
         // store (not set) can be before the call that found the database away: it belongs to
         // the outage from the arrival of the first request answered during it.
-        let from = requests
+        let from = answered
             .iter()
-            .filter(|r| during(&r.at.plus_millis(r.duration_ms)))
             .map(|r| r.at)
             .min()
             .map_or(outage.started_at, |first| first.min(outage.started_at));

@@ -178,6 +178,11 @@ impl Scope {
         self.fields.get(answer_key)
     }
 
+    /// Every answer (`GET /lpas/{uid}`) its pacts show succeeding, with the fields relied on.
+    pub fn answers(&self) -> impl Iterator<Item = (&str, &FieldTree)> {
+        self.fields.iter().map(|(key, tree)| (key.as_str(), tree))
+    }
+
     /// The LPA fields the consumer relies on, from every answer that carries an LPA, as
     /// paths from the LPA's top (`$.donor.firstNames`).
     pub fn lpa_fields(&self) -> FieldTree {
