@@ -23,7 +23,10 @@ mod world;
 
 use std::path::PathBuf;
 
-use cucumber::writer::{self, Coloring};
+use std::sync::{Arc, Mutex};
+
+use cucumber::event::{ScenarioFinished, StepError};
+use cucumber::writer::{self, Coloring, Stats as _};
 use cucumber::{World as _, WriterExt as _};
 use futures_util::FutureExt as _;
 
@@ -77,6 +80,45 @@ async fn append_recovery_report(
     }
 }
 
+/// What failed in one scenario, for the recap printed after the summary: the scenario's place
+/// in its feature file and the failing step's message, so the end of a long log (all a CI
+/// page may show) names what failed.
+fn failure(
+    feature: &cucumber::gherkin::Feature,
+    scenario: &cucumber::gherkin::Scenario,
+    finished: &ScenarioFinished,
+) -> Option<String> {
+    let why = match finished {
+        ScenarioFinished::StepPassed | ScenarioFinished::StepSkipped => return None,
+        ScenarioFinished::BeforeHookFailed(info) => panic_text(info),
+        ScenarioFinished::StepFailed(_, _, StepError::Panic(info)) => panic_text(info),
+        ScenarioFinished::StepFailed(_, _, error) => error.to_string(),
+    };
+    let file = feature.path.as_deref().map_or_else(
+        || feature.name.clone(),
+        |path| {
+            path.file_name().map_or_else(
+                || path.display().to_string(),
+                |name| name.to_string_lossy().into_owned(),
+            )
+        },
+    );
+    let why: String = why.lines().take(12).collect::<Vec<_>>().join("\n      ");
+    Some(format!(
+        "  {file}:{}: {}\n      {why}",
+        scenario.position.line, scenario.name
+    ))
+}
+
+/// A step's panic message (an `Err` from a step is reported as one).
+fn panic_text(info: &cucumber::event::Info) -> String {
+    (**info)
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| (**info).downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| "(no message)".to_owned())
+}
+
 #[tokio::main]
 async fn main() {
     // Cucumber reports a failing step with its message, next to the step. The default panic
@@ -119,7 +161,9 @@ async fn main() {
         println!("Recovery reports: {}", recovery.display());
     }
 
-    world::LpaStore::cucumber()
+    let failures: Arc<Mutex<Vec<String>>> = Arc::default();
+    let failed = Arc::clone(&failures);
+    let writer = world::LpaStore::cucumber()
         .with_writer(
             writer::Basic::raw(std::io::stdout(), Coloring::Auto, 0)
                 .summarized()
@@ -128,9 +172,15 @@ async fn main() {
         )
         .fail_on_skipped()
         .max_concurrent_scenarios(CONCURRENT_SCENARIOS)
-        .after(move |feature, _, scenario, _, world| {
+        .after(move |feature, _, scenario, finished, world| {
             let title = format!("{}: {}", feature.name, scenario.name);
             let recovery = recovery.clone();
+            if let Some(failure) = failure(feature, scenario, finished) {
+                failed
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(failure);
+            }
             async move {
                 if let Some(world) = world {
                     // The service first: it must not outlive the store it calls.
@@ -143,6 +193,29 @@ async fn main() {
             }
             .boxed_local()
         })
-        .run_and_exit(features)
+        .run(features)
         .await;
+    if writer.execution_has_failed() {
+        let failures = failures.lock().unwrap_or_else(|p| p.into_inner());
+        if !failures.is_empty() {
+            println!("\nFailed scenarios ({}):", failures.len());
+            for failure in failures.iter() {
+                println!("{failure}");
+            }
+        }
+        let unlisted = writer.failed_steps().saturating_sub(failures.len());
+        if unlisted > 0 {
+            // `fail_on_skipped` fails a step no definition matches after the hook has run.
+            println!(
+                "\n{unlisted} more failed step(s), such as a step no definition matches: see above"
+            );
+        }
+        if writer.parsing_errors() > 0 {
+            println!(
+                "\n{} feature file(s) could not be read: see above",
+                writer.parsing_errors()
+            );
+        }
+        std::process::exit(1);
+    }
 }

@@ -4,7 +4,6 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use simulator::Simulator;
-use simulator::outbox::Outbox;
 use testkit::{Consumer, TestApp, expect_json, fixture, spawn, spawn_app};
 
 const UID: &str = "M-0000-1111-2222";
@@ -245,14 +244,14 @@ async fn an_outage_state_after_the_lpa_state_of_its_interaction_holds() {
 
 async fn standby_app() -> TestApp {
     let (store, database) = simulator::outage::memory(Duration::from_secs(2));
-    let dir = std::env::temp_dir().join(format!("lpa-outbox-{}", uuid::Uuid::new_v4()));
-    let outbox = Outbox::open(&dir).expect("a fresh outbox opens");
+    let (outbox, dir) = testkit::fresh_outbox();
     spawn(
         Simulator::new(store)
             .with_outage_switch(database)
             .with_outbox_on_standby(outbox),
     )
     .await
+    .keeping_outbox_dir(dir)
 }
 
 #[tokio::test]

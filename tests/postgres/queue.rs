@@ -233,7 +233,11 @@ impl ProcessClient {
 async fn writes_queued_during_an_outage_survive_kill_9_and_are_applied_after_restart() {
     // Arrange: a simulator process in queue mode on a database that is then stopped.
     let database = TestDatabase::start().await.unwrap();
-    let outbox = std::env::temp_dir().join(format!("lpa-outbox-{}", uuid::Uuid::new_v4()));
+    let outbox_dir = tempfile::Builder::new()
+        .prefix("lpa-outbox-")
+        .tempdir()
+        .unwrap();
+    let outbox = outbox_dir.path();
     let args = [
         "--store",
         "postgres",
@@ -333,5 +337,4 @@ async fn writes_queued_during_an_outage_survive_kill_9_and_are_applied_after_res
             .iter()
             .all(|o| o["state"] == "applied")
     );
-    std::fs::remove_dir_all(outbox).ok();
 }

@@ -94,6 +94,8 @@ pub struct TestApp {
     database: Option<postgres::TestDatabase>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<std::io::Result<()>>>,
+    /// The outbox's temporary folder, removed with the app.
+    outbox_dir: Option<tempfile::TempDir>,
 }
 
 /// Starts a simulator on the store named by `LPA_TEST_STORE`.
@@ -129,12 +131,24 @@ pub async fn spawn_queue_app() -> TestApp {
     let database = postgres::TestDatabase::start()
         .await
         .expect("a test database should start");
-    let dir = std::env::temp_dir().join(format!("lpa-outbox-{}", uuid::Uuid::new_v4()));
-    let outbox = simulator::outbox::Outbox::open(&dir).expect("a fresh outbox opens");
+    let (outbox, dir) = fresh_outbox();
     let mut app = spawn(postgres_simulator(&database.url).await.with_outbox(outbox)).await;
     app.database = Some(database);
+    app.outbox_dir = Some(dir);
     app.wait_until_database_ready().await;
     app
+}
+
+/// An empty outbox in a temporary folder of its own, and the folder: keep it for as long as
+/// the outbox is used (dropping it removes the folder), or give it to
+/// [`TestApp::keeping_outbox_dir`].
+pub fn fresh_outbox() -> (simulator::outbox::Outbox, tempfile::TempDir) {
+    let dir = tempfile::Builder::new()
+        .prefix("lpa-outbox-")
+        .tempdir()
+        .expect("a temporary folder can be made");
+    let outbox = simulator::outbox::Outbox::open(dir.path()).expect("a fresh outbox opens");
+    (outbox, dir)
 }
 
 /// A simulator on the database at `url`, through the database proxy, so tests can also set
@@ -184,6 +198,7 @@ pub async fn spawn(simulator: Simulator) -> TestApp {
         database: None,
         shutdown: Some(shutdown),
         server: Some(server),
+        outbox_dir: None,
     }
 }
 
@@ -220,6 +235,7 @@ pub async fn spawn_on_all_interfaces(simulator: Simulator, admin_token: Option<&
         database: None,
         shutdown: Some(shutdown),
         server: Some(server),
+        outbox_dir: None,
     }
 }
 
@@ -475,6 +491,13 @@ impl Drop for TestApp {
 }
 
 impl TestApp {
+    /// Keeps the outbox's temporary folder `dir` until the app is dropped.
+    #[must_use]
+    pub fn keeping_outbox_dir(mut self, dir: tempfile::TempDir) -> Self {
+        self.outbox_dir = Some(dir);
+        self
+    }
+
     /// Posts a provider-state change (`setup` or `teardown`) as pact_verifier does.
     pub async fn provider_state(&self, state: &str, action: &str) -> Response {
         self.client
