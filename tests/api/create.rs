@@ -179,3 +179,29 @@ async fn any_consumer_may_create_an_lpa() {
     // Assert
     expect_json(response, 201).await;
 }
+
+#[tokio::test]
+async fn a_create_waits_on_the_database_at_most_the_bound_though_it_makes_two_calls() {
+    // Arrange: each call to the database takes most of the bound, so a create's two calls
+    // (is the UID free? then write) would together take nearly twice it.
+    let app = spawn_app().await;
+    let latency = testkit::TEST_DB_TIMEOUT - std::time::Duration::from_millis(100);
+    let latency_ms = u64::try_from(latency.as_millis()).unwrap();
+    app.set_database(json!({"state": "slow", "latency_ms": latency_ms}))
+        .await;
+
+    // Act
+    let started = std::time::Instant::now();
+    let response = app.put_lpa(&new_uid(), &fixture::online_lpa()).await;
+    let took = started.elapsed();
+
+    // Assert: answered within the bound (and a margin for a loaded machine), as unavailable.
+    let margin = std::time::Duration::from_millis(1000);
+    assert!(
+        took < testkit::TEST_DB_TIMEOUT + margin,
+        "answered after {took:?}, more than the {:?} bound",
+        testkit::TEST_DB_TIMEOUT
+    );
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().contains_key("retry-after"));
+}

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 
 use super::condition::{DbCondition, Phase, Timed};
 use crate::model::Lpa;
-use crate::store::{ChangeRecord, Event, NewLpa, Store, StoreError, UpdateFn};
+use crate::store::{ChangeRecord, Event, NewLpa, Store, StoreError, UpdateFn, deadline};
 
 /// A shared, settable condition.
 #[derive(Clone, Debug, Default)]
@@ -59,15 +59,17 @@ impl FaultyStore {
 
     /// Waits as the condition says, then lets the call through or reports the outage.
     async fn admit(&self) -> Result<(), StoreError> {
+        // What is left of the request's bound (see `store::deadline`).
+        let bound = deadline::remaining(self.timeout);
         match self.condition.phase() {
             Phase::Online => Ok(()),
             Phase::Offline => Err(StoreError::Unavailable("connection refused".to_owned())),
             Phase::Hung => {
-                tokio::time::sleep(self.timeout).await;
+                tokio::time::sleep(bound).await;
                 Err(self.timed_out())
             }
-            Phase::Slow(delay) if delay >= self.timeout => {
-                tokio::time::sleep(self.timeout).await;
+            Phase::Slow(delay) if delay >= bound => {
+                tokio::time::sleep(bound).await;
                 Err(self.timed_out())
             }
             Phase::Slow(delay) => {

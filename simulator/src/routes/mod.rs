@@ -100,6 +100,7 @@ pub(crate) fn api(state: &AppState) -> Router<AppState> {
         .merge(health::router())
         .merge(lpas::router())
         .merge(updates::router())
+        .route_layer(middleware::from_fn(layers::one_database_bound))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             scopes::keep_to_scope,

@@ -5,6 +5,7 @@
 //! update is a read-check-write of one LPA plus its change-log row and event, done atomically so
 //! that two concurrent updates cannot both pass the optimistic-concurrency check on `old`.
 
+pub(crate) mod deadline;
 mod memory;
 mod postgres;
 

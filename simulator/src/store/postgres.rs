@@ -4,7 +4,8 @@
 //! Design constraints:
 //! - **Every wait is bounded.** A paused database accepts connections and then answers nothing,
 //!   so neither sqlx's pool timeouts nor Postgres' `statement_timeout` can bound every case.
-//!   Every operation therefore runs under one deadline of `timeout`; past it the operation is
+//!   Every operation therefore runs under one deadline of `timeout` (what is left of it, when
+//!   it is a request's second call: see `deadline`); past it the operation is
 //!   abandoned (its connection dropped, its transaction rolled back by the server) and reported
 //!   as [`StoreError::Unavailable`], which the API answers with 503 and `Retry-After`.
 //! - **No lost update.** An update locks the LPA's row (`SELECT … FOR UPDATE`) for its
@@ -104,7 +105,8 @@ impl PostgresStore {
             migration.await?;
             operation.await
         };
-        match tokio::time::timeout(self.timeout, work).await {
+        // What is left of the request's bound (see `store::deadline`).
+        match tokio::time::timeout(super::deadline::remaining(self.timeout), work).await {
             Ok(result) => result,
             Err(_) => Err(StoreError::Unavailable(format!(
                 "the database did not answer within {} ms",
