@@ -261,6 +261,13 @@ fn parameter_names(query: &str) -> String {
         .join("&")
 }
 
+/// One bound on database waits for the whole request, however many store calls its handler
+/// makes (`--db-timeout-ms` is "the most a request waits on the database"): see
+/// `store::deadline`. Innermost, so an injected latency before the handler is not counted.
+pub(crate) async fn one_database_bound(request: Request, next: Next) -> Response {
+    crate::store::deadline::one_request(next.run(request)).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,11 +280,4 @@ mod tests {
         );
         assert_eq!(parameter_names(""), "");
     }
-}
-
-/// One bound on database waits for the whole request, however many store calls its handler
-/// makes (`--db-timeout-ms` is "the most a request waits on the database"): see
-/// `store::deadline`. Innermost, so an injected latency before the handler is not counted.
-pub(crate) async fn one_database_bound(request: Request, next: Next) -> Response {
-    crate::store::deadline::one_request(next.run(request)).await
 }
