@@ -67,6 +67,7 @@ rm -rf "$root"
 
 cat >"$work/Dockerfile" <<'DOCKERFILE'
 FROM scratch
+LABEL org.opencontainers.image.title="lpa-store-harness"
 ADD root.tar /
 ENV PATH=/usr/local/bin \
     LPA_SIM_LISTEN=0.0.0.0:8080 \
@@ -82,5 +83,7 @@ DOCKERFILE
 
 echo "image: docker build"
 DOCKER_BUILDKIT=0 docker build -q -t "$image:$version" -t "$image:latest" "$work" >/dev/null
+# The image this replaced, untagged now: removed, so rebuilds do not fill the disk.
+docker image prune -f --filter "label=org.opencontainers.image.title=lpa-store-harness" >/dev/null
 size=$(docker image inspect "$image:$version" --format '{{.Size}}')
 echo "image: built $image:$version and $image:latest ($((size / 1024 / 1024)) MiB)"

@@ -21,6 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+ci/prune-target.sh
 ci/check.sh
 
 echo "== Docker and the Postgres image"
