@@ -13,6 +13,9 @@ use testcontainers_modules::testcontainers::core::IntoContainerPort;
 use testcontainers_modules::testcontainers::runners::AsyncRunner;
 use testcontainers_modules::testcontainers::{ContainerAsync, ImageExt};
 
+/// The longest [`TestDatabase::pause`] keeps trying to freeze the database.
+const PAUSE_BOUND: Duration = Duration::from_secs(10);
+
 /// The image used when `LPA_POSTGRES_IMAGE` is not set (`ci/postgres-image.sh` provides it).
 pub const DEFAULT_IMAGE: &str = "postgres:15";
 
@@ -62,21 +65,29 @@ impl TestDatabase {
 
     /// Freezes the database: connections are accepted, nothing is answered.
     ///
-    /// The container runtime's freezer can fail to freeze a busy process ("unable to freeze")
-    /// on a loaded machine; that is tried again, a few times, before the test fails with the
-    /// runtime's own words.
+    /// The container runtime's freezer gives up on a process busy in the kernel, such as
+    /// Postgres writing to disk ("unable to freeze"), and thaws it again; on a loaded machine
+    /// that can happen several times in a row. A pause is tried again with a growing wait, for
+    /// at most [`PAUSE_BOUND`], before the test fails with the runtime's own words.
     pub async fn pause(&self) -> anyhow::Result<()> {
         let container = self.require_container()?;
-        let mut attempt = 0;
+        let deadline = tokio::time::Instant::now() + PAUSE_BOUND;
+        let mut wait = Duration::from_millis(200);
+        let mut attempts = 0;
         loop {
-            attempt += 1;
+            attempts += 1;
             match container.pause().await {
                 Ok(()) => return Ok(()),
-                Err(e) if attempt < 3 => {
-                    eprintln!("pausing Postgres failed ({e}); trying again");
-                    tokio::time::sleep(Duration::from_millis(300)).await;
+                Err(e) if tokio::time::Instant::now() + wait < deadline => {
+                    eprintln!("pausing Postgres failed ({e}); trying again in {wait:?}");
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(Duration::from_secs(2));
                 }
-                Err(e) => return Err(anyhow::anyhow!("Failed to pause Postgres: {e}")),
+                Err(e) => {
+                    return Err(anyhow::anyhow!(
+                        "Failed to pause Postgres after {attempts} attempts in {PAUSE_BOUND:?}: {e}"
+                    ));
+                }
             }
         }
     }
