@@ -47,6 +47,16 @@ fn junit_path() -> PathBuf {
     target.join("cucumber").join("junit.xml")
 }
 
+/// Where the recovery reports go: `recovery-report.md` beside `junit.xml`, or
+/// `NAME.recovery-report.md` beside a JUnit report named `NAME.xml`, so that runs writing
+/// their reports to one folder (as `ci/consumer-under-test.sh` does) keep each other's.
+fn recovery_report_path(junit: &std::path::Path) -> PathBuf {
+    match junit.file_stem().and_then(|stem| stem.to_str()) {
+        None | Some("junit") => junit.with_file_name("recovery-report.md"),
+        Some(stem) => junit.with_file_name(format!("{stem}.recovery-report.md")),
+    }
+}
+
 /// Appends the store's recovery report to `path` under `title`, when it shows an outage. A
 /// report that cannot be had is noted, not fatal: the scenario's own steps judge the store.
 async fn append_recovery_report(
@@ -150,7 +160,7 @@ async fn main() {
         .join("features");
 
     // The recovery report of every scenario with an outage, beside the JUnit report.
-    let recovery = junit_path().with_file_name("recovery-report.md");
+    let recovery = recovery_report_path(&junit_path());
     if !only_prints {
         std::fs::write(
             &recovery,
