@@ -51,6 +51,11 @@ retries without backoff|requests within one second during the outage, more than 
 calls outside its pact|it made calls its pact (modernising-lpa) does not include: GET /lpas/{uid}/updates
 EXPECTED
 grep -E "^[0-9]+ scenarios" "$bad_log"
+# Every scenario is written to catch at least one of its misbehaviours.
+if ! grep -qE "^[0-9]+ scenarios \([0-9]+ failed\)" "$bad_log"; then
+    echo "  NOT CAUGHT: a scenario passed for the badly-behaved example" >&2
+    missing=1
+fi
 if [ "$missing" -ne 0 ]; then
     cat "$bad_log"
     echo "FAIL: a misbehaviour of the badly-behaved example went unnamed" >&2

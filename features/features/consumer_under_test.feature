@@ -27,13 +27,14 @@ Feature: A consumer's own service copes with the store's downtime, judged from t
     And the consumer under test retried a call at most 2 times
 
   Scenario: The database flaps while users submit LPAs
-    When the database flaps, down and up in turn for 400 ms each
+    When the database flaps, down and up in turn for 2000 ms each
     And the consumer under test does "submit an LPA"
     And the consumer under test does "submit an LPA"
     And the consumer under test does "submit an LPA"
     And 1500 ms pass
     And the database comes back
     Then every write the consumer under test accepted from its user reached the store within 20 s
+    And the consumer under test waited as long as Retry-After said before asking again
     And the consumer under test never sent more than 5 requests a second during the outage
 
   Scenario: The store's API answers 503 with Retry-After
