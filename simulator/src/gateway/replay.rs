@@ -1,4 +1,5 @@
-//! Applying queued operations once the database is back, oldest first.
+//! Applying queued operations once the database is back, oldest first: each LPA's one at a
+//! time and in order, several LPAs' at once.
 //!
 //! Replay is idempotent, because a crash can come between a write reaching the database and its
 //! outcome reaching the outbox: an update's change record carries the operation's id, and a
@@ -10,7 +11,7 @@ use std::time::Duration;
 
 use super::Gateway;
 use crate::model::{Problem, Timestamp};
-use crate::outbox::{Accepted, OperationState, Outcome, Work};
+use crate::outbox::{Accepted, OperationState, Outbox, Outcome, Work};
 use crate::store::StoreError;
 use crate::update::Context;
 
@@ -21,16 +22,45 @@ pub(crate) type Describe = fn(StoreError) -> (u16, Problem);
 /// How long to wait before trying the database again after it was unavailable.
 const RETRY_AFTER_UNAVAILABLE: Duration = Duration::from_millis(250);
 
-/// Replays until `shutdown` completes; an operation being applied is finished first.
+/// How many LPAs' operations are applied at once. Each replayer waits on the database's round
+/// trips, not on the CPU; one LPA's operations are still applied one at a time, in order.
+const REPLAYERS: usize = 8;
+
+/// Replays until `shutdown` completes; the operations being applied are finished first.
 pub(crate) async fn run(gateway: Gateway, describe: Describe, shutdown: impl Future<Output = ()>) {
     let Some(outbox) = gateway.outbox().cloned() else {
         return;
     };
-    tokio::pin!(shutdown);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut replayers = tokio::task::JoinSet::new();
+    for _ in 0..REPLAYERS {
+        replayers.spawn(replayer(
+            gateway.clone(),
+            describe,
+            outbox.clone(),
+            stopped.clone(),
+        ));
+    }
+    shutdown.await;
+    stop.send(true).ok();
+    while replayers.join_next().await.is_some() {}
+}
+
+/// One replayer: claims the oldest operation it may apply (see [`Outbox::claim_next`]),
+/// applies it and records its outcome, until told to stop.
+async fn replayer(
+    gateway: Gateway,
+    describe: Describe,
+    outbox: Outbox,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
     loop {
-        let Some(operation) = outbox.next_pending() else {
+        if *stopped.borrow() {
+            return;
+        }
+        let Some(operation) = outbox.claim_next() else {
             tokio::select! {
-                () = &mut shutdown => return,
+                _ = stopped.changed() => return,
                 () = outbox.wait_for_work(Duration::from_secs(1)) => continue,
             }
         };
@@ -44,17 +74,15 @@ pub(crate) async fn run(gateway: Gateway, describe: Describe, shutdown: impl Fut
             },
             None => RETRY_AFTER_UNAVAILABLE,
         };
+        outbox.release(&operation.uid);
         if wait.is_zero() {
             // On to the next operation at once: even a zero sleep waits for the timer's next
             // millisecond, which capped replay at a few hundred writes a second.
-            if futures_util::FutureExt::now_or_never(&mut shutdown).is_some() {
-                return;
-            }
             tokio::task::yield_now().await;
             continue;
         }
         tokio::select! {
-            () = &mut shutdown => return,
+            _ = stopped.changed() => return,
             () = tokio::time::sleep(wait) => {}
         }
     }

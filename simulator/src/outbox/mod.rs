@@ -4,9 +4,11 @@
 //! Design constraints:
 //! - **Durable before acknowledged.** An operation is appended and fsynced before the caller
 //!   gets its 202, so a crash (even `kill -9`) after the 202 cannot lose it.
-//! - **In order.** Operations are replayed strictly in the order they were accepted, which keeps
-//!   every LPA's writes in order; a new write for an LPA with pending operations is queued
-//!   behind them even when the database is back.
+//! - **In order, for each LPA.** An LPA's operations are replayed one at a time, in the order
+//!   they were accepted; a new write for an LPA with pending operations is queued behind them
+//!   even when the database is back. Different LPAs' operations are independent (no write
+//!   reads another LPA), so the replayer applies several LPAs' at once ([`Outbox::claim_next`]),
+//!   oldest first: one at a time, replay was held to one database round trip after another.
 //! - **Every outcome recorded.** A replayed operation that the store refuses (a stale `old`, an
 //!   unknown UID, a UID created twice) is recorded as failed with the same status and error
 //!   body the caller would have had, never dropped. A refusal is fsynced before the next
@@ -17,7 +19,7 @@
 
 mod log;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -184,6 +186,79 @@ struct State {
     outcomes_log: JsonLines,
     accepted: Vec<Accepted>,
     outcomes: HashMap<String, Outcome>,
+    /// How many operations each LPA has pending (LPAs with none are absent).
+    pending_by_uid: HashMap<String, usize>,
+    /// Every operation before this index has an outcome: where a search for pending ones
+    /// starts, so that finding the next is not a walk over the whole history.
+    first_pending: usize,
+    /// The LPAs whose oldest pending operation a replayer is applying now.
+    claimed: HashSet<String>,
+}
+
+impl State {
+    fn new(
+        accepted_log: JsonLines,
+        outcomes_log: JsonLines,
+        accepted: Vec<Accepted>,
+        outcomes: HashMap<String, Outcome>,
+    ) -> Self {
+        let mut pending_by_uid: HashMap<String, usize> = HashMap::new();
+        for operation in accepted.iter().filter(|a| !outcomes.contains_key(&a.id)) {
+            *pending_by_uid.entry(operation.uid.clone()).or_default() += 1;
+        }
+        let mut state = Self {
+            accepted_log,
+            outcomes_log,
+            accepted,
+            outcomes,
+            pending_by_uid,
+            first_pending: 0,
+            claimed: HashSet::new(),
+        };
+        state.skip_completed();
+        state
+    }
+
+    fn is_pending(&self, operation: &Accepted) -> bool {
+        !self.outcomes.contains_key(&operation.id)
+    }
+
+    fn skip_completed(&mut self) {
+        while self
+            .accepted
+            .get(self.first_pending)
+            .is_some_and(|a| self.outcomes.contains_key(&a.id))
+        {
+            self.first_pending += 1;
+        }
+    }
+
+    fn pending(&self) -> impl Iterator<Item = &Accepted> {
+        self.accepted[self.first_pending..]
+            .iter()
+            .filter(|a| self.is_pending(a))
+    }
+
+    /// Notes `outcome`, counting its operation as no longer pending.
+    fn complete(&mut self, outcome: Outcome) {
+        let uid = self
+            .accepted
+            .iter()
+            .skip(self.first_pending)
+            .find(|a| a.id == outcome.id)
+            .map(|a| a.uid.clone());
+        let newly = self.outcomes.insert(outcome.id.clone(), outcome).is_none();
+        if newly
+            && let Some(uid) = uid
+            && let Some(count) = self.pending_by_uid.get_mut(&uid)
+        {
+            *count -= 1;
+            if *count == 0 {
+                self.pending_by_uid.remove(&uid);
+            }
+        }
+        self.skip_completed();
+    }
 }
 
 /// The outbox; cheap to clone, shared by the handlers and the replayer.
@@ -205,12 +280,12 @@ impl Outbox {
             .map(|o| (o.id.clone(), o))
             .collect();
         Ok(Self {
-            state: Arc::new(Mutex::new(State {
+            state: Arc::new(Mutex::new(State::new(
                 accepted_log,
                 outcomes_log,
                 accepted,
                 outcomes,
-            })),
+            ))),
             wake: Arc::new(Notify::new()),
         })
     }
@@ -242,6 +317,7 @@ impl Outbox {
                 work,
             };
             state.accepted_log.append(&record)?;
+            *state.pending_by_uid.entry(record.uid.clone()).or_default() += 1;
             state.accepted.push(record.clone());
             Ok::<_, OutboxError>(record)
         })
@@ -257,14 +333,14 @@ impl Outbox {
         if outcome.state == OperationState::Applied {
             let mut state = self.lock();
             state.outcomes_log.append_unsynced(&outcome)?;
-            state.outcomes.insert(outcome.id.clone(), outcome);
+            state.complete(outcome);
             return Ok(());
         }
         let outbox = self.clone();
         tokio::task::spawn_blocking(move || {
             let mut state = outbox.lock();
             state.outcomes_log.append(&outcome)?;
-            state.outcomes.insert(outcome.id.clone(), outcome);
+            state.complete(outcome);
             Ok(())
         })
         .await
@@ -273,31 +349,56 @@ impl Outbox {
 
     /// The oldest operation still pending.
     pub fn next_pending(&self) -> Option<Accepted> {
-        let state = self.lock();
-        state
-            .accepted
-            .iter()
-            .find(|a| !state.outcomes.contains_key(&a.id))
-            .cloned()
+        self.lock().pending().next().cloned()
+    }
+
+    /// The oldest pending operation that is its LPA's oldest and whose LPA no one else has
+    /// claimed, claimed for the caller until [`Self::release`]: so each LPA's operations are
+    /// applied one at a time and in order, while several LPAs' are applied at once.
+    pub fn claim_next(&self) -> Option<Accepted> {
+        let mut state = self.lock();
+        let operation = {
+            let lpas = state.pending_by_uid.len();
+            let mut passed: HashSet<&str> = HashSet::new();
+            let mut found = None;
+            for operation in state.pending() {
+                // Only an LPA's oldest pending operation may go; later ones wait behind it.
+                if !passed.insert(operation.uid.as_str()) {
+                    continue;
+                }
+                if !state.claimed.contains(&operation.uid) {
+                    found = Some(operation.clone());
+                    break;
+                }
+                if passed.len() == lpas {
+                    break; // every LPA with work is claimed
+                }
+            }
+            found?
+        };
+        state.claimed.insert(operation.uid.clone());
+        Some(operation)
+    }
+
+    /// Gives up the claim on `uid`'s operations, after recording its outcome or leaving it
+    /// pending for a later try.
+    pub fn release(&self, uid: &str) {
+        let mut state = self.lock();
+        state.claimed.remove(uid);
+        if state.pending_by_uid.contains_key(uid) {
+            // Its next operation can go: a replayer waiting for work may take it.
+            self.wake.notify_one();
+        }
     }
 
     /// How many operations are pending.
     pub fn pending_count(&self) -> usize {
-        let state = self.lock();
-        state
-            .accepted
-            .iter()
-            .filter(|a| !state.outcomes.contains_key(&a.id))
-            .count()
+        self.lock().pending_by_uid.values().sum()
     }
 
     /// True when `uid` has operations waiting, so a new write must queue behind them.
     pub fn has_pending_for(&self, uid: &str) -> bool {
-        let state = self.lock();
-        state
-            .accepted
-            .iter()
-            .any(|a| a.uid == uid && !state.outcomes.contains_key(&a.id))
+        self.lock().pending_by_uid.contains_key(uid)
     }
 
     /// Every operation with its state, oldest first.
@@ -395,6 +496,54 @@ mod tests {
             OperationState::Applied
         );
         std::fs::remove_dir_all(dir).ok();
+    }
+
+    fn applied(id: &str) -> Outcome {
+        Outcome {
+            id: id.to_owned(),
+            state: OperationState::Applied,
+            completed_at: Timestamp::now(),
+            status: 201,
+            error: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn each_lpa_is_claimed_by_one_replayer_at_a_time_and_its_operations_go_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Outbox::open(dir.path()).unwrap();
+        let mut accepted = Vec::new();
+        for (uid, name) in [("M-A", "A1"), ("M-B", "B1"), ("M-A", "A2"), ("M-C", "C1")] {
+            let operation = outbox
+                .accept(uid, update_work(name), Timestamp::now())
+                .await
+                .unwrap();
+            accepted.push(operation.id);
+        }
+        let claim = || outbox.claim_next().map(|operation| operation.id);
+
+        // Oldest first, one operation per LPA: A2 waits behind A1.
+        assert_eq!(claim(), Some(accepted[0].clone()));
+        assert_eq!(claim(), Some(accepted[1].clone()));
+        assert_eq!(claim(), Some(accepted[3].clone()));
+        assert_eq!(claim(), None);
+
+        // Released without an outcome (the database was away): A1 is tried again, not A2.
+        outbox.release("M-A");
+        assert_eq!(claim(), Some(accepted[0].clone()));
+
+        // Once A1 has its outcome, A2 is next.
+        outbox.record(applied(&accepted[0])).await.unwrap();
+        outbox.release("M-A");
+        assert_eq!(claim(), Some(accepted[2].clone()));
+        assert_eq!(outbox.pending_count(), 3);
+        assert!(outbox.has_pending_for("M-A"));
+
+        outbox.record(applied(&accepted[2])).await.unwrap();
+        outbox.release("M-A");
+        assert!(!outbox.has_pending_for("M-A"));
+        assert_eq!(claim(), None, "B1 and C1 are still claimed");
+        assert_eq!(outbox.pending_count(), 2);
     }
 
     #[tokio::test]
