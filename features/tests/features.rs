@@ -220,6 +220,12 @@ async fn main() {
                 "\n{unlisted} more failed step(s), such as a step no definition matches: see above"
             );
         }
+        if writer.hook_errors() > 0 {
+            println!(
+                "\n{} hook(s) failed (starting or stopping a scenario's store): see above",
+                writer.hook_errors()
+            );
+        }
         if writer.parsing_errors() > 0 {
             println!(
                 "\n{} feature file(s) could not be read: see above",

@@ -68,7 +68,7 @@ impl TestDatabase {
     /// The container runtime's freezer gives up on a process busy in the kernel, such as
     /// Postgres writing to disk ("unable to freeze"), and thaws it again; on a loaded machine
     /// that can happen several times in a row. A pause is tried again with a growing wait, for
-    /// at most [`PAUSE_BOUND`], before the test fails with the runtime's own words.
+    /// at most `PAUSE_BOUND` (10 s), before the test fails with the runtime's own words.
     pub async fn pause(&self) -> anyhow::Result<()> {
         let container = self.require_container()?;
         let deadline = tokio::time::Instant::now() + PAUSE_BOUND;
