@@ -89,6 +89,56 @@ async fn writes_accepted_while_the_database_is_paused_are_applied_in_order_after
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn writes_to_several_lpas_accepted_during_an_outage_are_each_applied_in_their_lpas_order() {
+    // Arrange: several LPAs, so the replayers apply them at once; each correction names the
+    // last one's new name as its `old`, so one applied out of its LPA's order would be refused.
+    const LPAS: usize = 6;
+    let app = spawn_queue_app().await;
+    let mut uids = Vec::new();
+    for _ in 0..LPAS {
+        uids.push(app.given_lpa().await);
+    }
+    app.set_database(json!({"state": "offline"})).await;
+
+    // Act: the LPAs' corrections interleaved, as several consumers would send them.
+    let mut operations = Vec::new();
+    for (old, new) in expected_renames() {
+        for uid in &uids {
+            let changes = json!([{"key": "/donor/lastName", "old": old, "new": new}]);
+            let body = expect_json(app.update(uid, "CORRECTION", changes).await, 202).await;
+            operations.push(body["operationId"].as_str().unwrap().to_owned());
+        }
+    }
+    app.set_database(json!({"state": "online"})).await;
+    app.wait_until_outbox_empty(Duration::from_secs(60)).await;
+
+    // Assert: every operation applied, and each LPA's change history in the order sent.
+    let listed: Value = expect_json(
+        app.client
+            .get(app.url("/__admin/operations"))
+            .send()
+            .await
+            .unwrap(),
+        200,
+    )
+    .await;
+    let states: Vec<&Value> = listed["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| operations.iter().any(|id| o["id"] == json!(id)))
+        .collect();
+    assert_eq!(states.len(), operations.len());
+    assert!(
+        states.iter().all(|o| o["state"] == "applied"),
+        "not all applied: {states:?}"
+    );
+    for uid in &uids {
+        assert_eq!(renames(&app, uid).await, expected_renames(), "{uid}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_queued_write_refused_on_replay_is_recorded_failed_with_the_store_error() {
     // Arrange
     let app = spawn_queue_app().await;
