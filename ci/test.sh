@@ -9,7 +9,19 @@ source ci/env.sh
 
 started=$(date +%s)
 
+# The stage under way, named again at the end when it fails: a CI page may show only the
+# log's tail.
+stage=setup
+begin() {
+    stage=$1
+    echo "== $1"
+}
+
 cleanup() {
+    local status=$?
+    if [ "$status" -ne 0 ]; then
+        echo "ci/test.sh FAILED (exit $status) in: $stage, after $(( $(date +%s) - started ))s" >&2
+    fi
     # Containers a killed test process could not remove.
     if docker info >/dev/null 2>&1; then
         docker ps -aq --filter label=org.testcontainers.managed-by=testcontainers \
@@ -21,23 +33,24 @@ cleanup() {
 }
 trap cleanup EXIT
 
+begin "checks (ci/prune-target.sh, ci/check.sh)"
 ci/prune-target.sh
 ci/check.sh
 
-echo "== Docker and the Postgres image"
+begin "Docker and the Postgres image"
 if ! docker info >/dev/null 2>&1; then
     started_dockerd=/tmp/lpa-dockerd.pid
 fi
 LPA_DOCKERD_PIDFILE=${started_dockerd:-} ci/docker.sh
 ci/postgres-image.sh
 
-echo "== the official Pact CLI (PyPI pact-python-cli), for the interop tests"
+begin "the official Pact CLI (PyPI pact-python-cli), for the interop tests"
 ci/pact-cli.sh >/dev/null
 
-echo "== headless Chromium (Debian's package), for the console's browser test"
+begin "headless Chromium (Debian's package), for the console's browser test"
 ci/chromium.sh >/dev/null
 
-echo "== the harness's image (from the unoptimised binaries the tests build) and docker-compose"
+begin "the harness's image (from the unoptimised binaries the tests build) and docker-compose"
 LPA_IMAGE_PROFILE=dev ci/image.sh
 ci/compose.sh >/dev/null
 
@@ -47,12 +60,12 @@ else
     run_tests() { cargo test --locked --no-fail-fast "$@"; }
 fi
 
-echo "== tests (API suite on the in-memory store)"
+begin "tests (API suite on the in-memory store)"
 # The Gherkin features run below, on their own: nextest lists a test binary by calling it with
 # libtest's `--list`, which cucumber's runner does not understand.
 run_tests --workspace --exclude features
 
-echo "== tests (API suite on Postgres: one server, a fresh database per test)"
+begin "tests (API suite on Postgres: one server, a fresh database per test)"
 # No API test takes its database down, so one server serves them all (a container per test
 # would spend most of the run starting Postgres); the Postgres-only tests above keep a
 # container each, since they pause and stop it.
@@ -69,19 +82,19 @@ DATABASE_URL="postgres://postgres:postgres@127.0.0.1:$api_pg_port/postgres" \
     run_tests -p testkit --test api
 docker rm -f "$api_pg" >/dev/null
 
-echo "== doctests"
+begin "doctests"
 cargo test --workspace --doc --locked
 
-echo "== soak (short form: 15 s on Postgres in queue mode, two SIGKILLs; ci/soak.sh runs it longer)"
+begin "soak (short form: 15 s on Postgres in queue mode, two SIGKILLs; ci/soak.sh runs it longer)"
 LPA_SOAK_PROFILE=dev ci/soak.sh 15
 
-echo "== features (Gherkin downtime scenarios; JUnit report: $CARGO_TARGET_DIR/cucumber/junit.xml)"
+begin "features (Gherkin downtime scenarios; JUnit report: $CARGO_TARGET_DIR/cucumber/junit.xml)"
 cargo test --locked -p features --test features -- --tags 'not @consumer-under-test'
 
-echo "== the consumer under test: the example service, well and badly behaved (ci/consumer-under-test.sh)"
+begin "the consumer under test: the example service, well and badly behaved (ci/consumer-under-test.sh)"
 ci/consumer-under-test.sh
 
-echo "== benchmarks (short form, to keep them working: ci/bench.sh compare and outage run longer by hand)"
+begin "benchmarks (short form, to keep them working: ci/bench.sh compare and outage run longer by hand)"
 LPA_BENCH_SECONDS=1 LPA_BENCH_ROUNDS=1 ci/bench.sh compare
 LPA_BENCH_OUTAGE_SECONDS=1 LPA_BENCH_WRITES=400 ci/bench.sh outage
 
