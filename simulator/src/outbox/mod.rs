@@ -347,11 +347,6 @@ impl Outbox {
         .expect("the outbox append does not panic")
     }
 
-    /// The oldest operation still pending.
-    pub fn next_pending(&self) -> Option<Accepted> {
-        self.lock().pending().next().cloned()
-    }
-
     /// The oldest pending operation that is its LPA's oldest and whose LPA no one else has
     /// claimed, claimed for the caller until [`Self::release`]: so each LPA's operations are
     /// applied one at a time and in order, while several LPAs' are applied at once.
@@ -361,8 +356,9 @@ impl Outbox {
             let lpas = state.pending_by_uid.len();
             let mut passed: HashSet<&str> = HashSet::new();
             let mut found = None;
+            // Oldest first, so the first operation met of an unclaimed LPA is its oldest; the
+            // LPAs met are counted only to stop once every LPA with work has been met claimed.
             for operation in state.pending() {
-                // Only an LPA's oldest pending operation may go; later ones wait behind it.
                 if !passed.insert(operation.uid.as_str()) {
                     continue;
                 }
@@ -371,7 +367,7 @@ impl Outbox {
                     break;
                 }
                 if passed.len() == lpas {
-                    break; // every LPA with work is claimed
+                    break;
                 }
             }
             found?
@@ -474,7 +470,8 @@ mod tests {
 
         let reopened = Outbox::open(&dir).unwrap();
         assert_eq!(reopened.pending_count(), 2);
-        assert_eq!(reopened.next_pending().unwrap().id, first.id);
+        assert_eq!(reopened.claim_next().unwrap().id, first.id);
+        reopened.release("M-1");
         assert!(reopened.has_pending_for("M-1"));
         reopened
             .record(Outcome {
