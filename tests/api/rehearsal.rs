@@ -5,18 +5,19 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use simulator::Simulator;
-use simulator::outbox::Outbox;
 use testkit::{TestApp, expect_json, spawn, spawn_on_all_interfaces};
 
 /// A simulator on the in-memory store, queueing writes while its database is away.
-async fn queueing_app(outbox: &std::path::Path) -> TestApp {
+async fn queueing_app() -> TestApp {
     let (store, switch) = simulator::outage::memory(testkit::TEST_DB_TIMEOUT);
+    let (outbox, dir) = testkit::fresh_outbox();
     spawn(
         Simulator::new(store)
             .with_outage_switch(switch)
-            .with_outbox(Outbox::open(outbox).unwrap()),
+            .with_outbox(outbox),
     )
     .await
+    .keeping_outbox_dir(dir)
 }
 
 async fn admin_get(app: &TestApp, path: &str) -> reqwest::Response {
@@ -62,8 +63,7 @@ async fn scrape(app: &TestApp) -> prometheus_parse::Scrape {
 #[tokio::test]
 async fn the_metrics_count_requests_by_route_status_consumer_and_fault_and_show_the_database() {
     // Arrange
-    let outbox = tempfile::tempdir().unwrap();
-    let app = queueing_app(outbox.path()).await;
+    let app = queueing_app().await;
     let uid = app.given_lpa().await;
     app.add_fault(
         json!({"name": "teapot", "kind": "status", "status": 418, "count": 1,
@@ -163,8 +163,7 @@ async fn made_up_paths_are_counted_as_other_so_the_metrics_stay_bounded() {
 #[tokio::test]
 async fn the_recovery_report_shows_each_outage_its_answers_recovery_and_writes() {
     // Arrange: an outage in queue mode, two writes accepted during it, then the database back.
-    let outbox = tempfile::tempdir().unwrap();
-    let app = queueing_app(outbox.path()).await;
+    let app = queueing_app().await;
     let uid = app.given_lpa().await;
     app.set_database(json!({"state": "offline"})).await;
     for (old, new) in [("Zoller", "Perkins"), ("Perkins", "Smith")] {

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use reqwest::Method;
 use serde_json::{Value, json};
 use simulator::Simulator;
-use simulator::outbox::Outbox;
 use simulator::scope::{Contracts, ScopeMode, leaf_paths};
 use testkit::{Consumer, TestApp, expect_json, repository_root, spawn};
 
@@ -220,14 +219,15 @@ async fn enforcing_an_update_type_outside_the_contract_is_refused_though_the_rou
 async fn enforcing_in_queue_mode_a_write_outside_the_contract_is_refused_before_it_is_queued() {
     // Arrange: queue mode, the database away.
     let (store, switch) = simulator::outage::memory(testkit::TEST_DB_TIMEOUT);
-    let outbox_dir = tempfile::tempdir().unwrap();
+    let (outbox, outbox_dir) = testkit::fresh_outbox();
     let app = spawn(
         Simulator::new(store)
             .with_outage_switch(switch)
-            .with_outbox(Outbox::open(outbox_dir.path()).unwrap())
+            .with_outbox(outbox)
             .with_scopes(contracts(&committed_pacts()), ScopeMode::Enforce),
     )
-    .await;
+    .await
+    .keeping_outbox_dir(outbox_dir);
     given_registered_lpa(&app).await;
     app.set_database(json!({"state": "offline"})).await;
     let correction = json!([{"key": "/donor/lastName", "old": "Zoller", "new": "Perkins"}]);

@@ -436,6 +436,18 @@ mod tests {
         );
     }
 
+    /// A correction sent by Sirius for one of its users.
+    fn sirius_correction() -> RequestFacts<'static> {
+        RequestFacts {
+            method: "POST",
+            path: "/lpas/M-1/updates",
+            route: "/lpas/{uid}/updates",
+            issuer: Some("opg.poas.sirius"),
+            subject: Some("urn:opg:sirius:users:34"),
+            update_type: Some("CORRECTION"),
+        }
+    }
+
     #[test]
     fn a_selector_matches_only_what_it_names() {
         let selector = Selector {
@@ -446,14 +458,7 @@ mod tests {
             subject: None,
             update_type: None,
         };
-        let request = RequestFacts {
-            method: "POST",
-            path: "/lpas/M-1/updates",
-            route: "/lpas/{uid}/updates",
-            issuer: Some("opg.poas.sirius"),
-            subject: Some("urn:opg:sirius:users:34"),
-            update_type: Some("CORRECTION"),
-        };
+        let request = sirius_correction();
         assert!(selector.matches(&request));
         assert!(!selector.matches(&RequestFacts {
             issuer: Some("opg.poas.use"),
@@ -477,14 +482,7 @@ mod tests {
             update_type: Some("CORRECTION".to_owned()),
             ..Selector::default()
         };
-        let request = RequestFacts {
-            method: "POST",
-            path: "/lpas/M-1/updates",
-            route: "/lpas/{uid}/updates",
-            issuer: Some("opg.poas.sirius"),
-            subject: Some("urn:opg:sirius:users:34"),
-            update_type: Some("CORRECTION"),
-        };
+        let request = sirius_correction();
 
         assert!(selector.matches(&request));
         assert!(!selector.matches(&RequestFacts {
